@@ -1,0 +1,178 @@
+"""Topics: BERTopic over paragraph embeddings, sized to the corpus, Arabic-aware words.
+
+Contract in: ``schema.SEGMENTS`` plus an embeddings array (one row per segment). Out:
+``schema.TOPIC_ASSIGNMENTS`` (one row per segment) and, per topic, readable top words.
+
+What makes BERTopic work on Arabic here:
+
+- it gets the embedding model *object* and precomputed embeddings, so it never chooses (or
+  downloads) a model and never applies its English-only text cleaning;
+- its CountVectorizer sees normalized text (``normalize.match_key``: diacritics, tatweel,
+  alef/yeh/teh-marbuta forms, bidi controls, digits, punctuation) and Arabic stop words
+  from the ``Arabic-Stopwords`` package (13k inflected forms, shipped offline), while
+  embeddings and display keep the raw text;
+- top words are shown in their most frequent surface spelling (``الشمالية``, not the
+  normalized ``الشماليه``);
+- UMAP and HDBSCAN sizes follow the number of paragraphs, with a fixed ``random_state``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+from .normalize import match_key, normalize_terms, strip_diacritics, strip_invisible, strip_tatweel
+from .schema import SEGMENTS, TOPIC_ASSIGNMENTS
+
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+_SURFACE_TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def arabic_stop_words() -> list[str]:
+    """Arabic (Arabic-Stopwords package) and English stop words, normalized like the text."""
+    import arabicstopwords.arabicstopwords as stp
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return normalize_terms(list(stp.stopwords_list()) + list(ENGLISH_STOP_WORDS))
+
+
+def surface_forms(texts) -> dict[str, str]:
+    """Map each normalized token to its most frequent surface spelling in ``texts``."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for token in _SURFACE_TOKEN.findall(strip_invisible(strip_tatweel(strip_diacritics(text)))):
+            counts[match_key(token)][token] += 1
+    # Ties go to the alphabetically first spelling so that the choice is reproducible.
+    return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in counts.items()}
+
+
+def auto_sizes(n_paragraphs: int) -> dict[str, int]:
+    """UMAP neighbours and HDBSCAN cluster size for ``n_paragraphs``.
+
+    Defaults of both libraries assume thousands of documents: on a few hundred paragraphs
+    they give one topic or only outliers. Neighbours grow like sqrt(n) (bounded 5..50) and the
+    smallest topic like sqrt(n)/2 (at least 3), so a 150-paragraph corpus gets topics of 6+
+    paragraphs and a 150,000-paragraph corpus topics of ~190+.
+    """
+    n = max(n_paragraphs, 1)
+    return {
+        "n_neighbors": int(min(50, max(5, round(math.sqrt(n))))),
+        "min_topic_size": int(max(3, round(math.sqrt(n) / 2))),
+    }
+
+
+class TopicModel:
+    """BERTopic, configured for Arabic paragraphs (scikit-learn style).
+
+    Parameters
+    ----------
+    embedding_model : the BaseEmbedder used for the paragraphs (BERTopic keeps it).
+    min_topic_size, n_neighbors : None for ``auto_sizes``.
+    n_components : UMAP output dimensions.
+    top_n_words : words kept per topic.
+    min_paragraphs : below this many paragraphs no clustering is attempted; all paragraphs
+        form one topic (recorded in ``note_``).
+    random_state : seed for UMAP.
+
+    Attributes (after ``fit``)
+    --------------------------
+    model_ : the fitted BERTopic.
+    assignments_ : ``schema.TOPIC_ASSIGNMENTS`` table.
+    topic_words_ : dict topic id -> list of surface-form top words.
+    sizes_ : the sizes actually used (dict).
+    note_ : how the model was fitted, for the report.
+    """
+
+    def __init__(self, embedding_model, min_topic_size=None, n_neighbors=None, n_components=5,
+                 top_n_words=10, min_paragraphs=20, random_state=0):
+        self.embedding_model = embedding_model
+        self.min_topic_size = min_topic_size
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.top_n_words = top_n_words
+        self.min_paragraphs = min_paragraphs
+        self.random_state = random_state
+
+    def _vectorizer(self, n_paragraphs: int):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        return CountVectorizer(
+            preprocessor=match_key,
+            token_pattern=TOKEN_PATTERN,
+            stop_words=arabic_stop_words(),
+            ngram_range=(1, 1),
+            # On large corpora drop words seen in a single paragraph (names misspelt once).
+            min_df=1 if n_paragraphs < 1000 else 2,
+        )
+
+    def fit(self, segments: pd.DataFrame, embeddings: np.ndarray) -> "TopicModel":
+        from bertopic import BERTopic
+
+        segments = SEGMENTS.check(segments, "topics.fit input")
+        if len(segments) != len(embeddings):
+            raise ValueError(f"topics.fit: {len(segments)} segments but {len(embeddings)} embeddings")
+        docs = segments["text"].tolist()
+        n = len(docs)
+        auto = auto_sizes(n)
+        sizes = {
+            "n_paragraphs": n,
+            "n_neighbors": int(self.n_neighbors or auto["n_neighbors"]),
+            "min_topic_size": int(self.min_topic_size or auto["min_topic_size"]),
+            "n_components": int(self.n_components),
+        }
+        vectorizer = self._vectorizer(n)
+        if n < self.min_paragraphs:
+            from bertopic.cluster import BaseCluster
+            from bertopic.dimensionality import BaseDimensionalityReduction
+
+            model = BERTopic(embedding_model=self.embedding_model,
+                             umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
+                             vectorizer_model=vectorizer, top_n_words=self.top_n_words)
+            topics, _ = model.fit_transform(docs, embeddings, y=np.zeros(n, dtype=int))
+            probabilities = np.ones(n)
+            self.note_ = (f"{n} paragraphs: fewer than {self.min_paragraphs}, so no clustering; "
+                          "all paragraphs form one topic")
+        else:
+            from hdbscan import HDBSCAN
+            from umap import UMAP
+
+            neighbors = min(sizes["n_neighbors"], n - 1)
+            umap_model = UMAP(n_neighbors=neighbors, n_components=min(self.n_components, n - 2),
+                              min_dist=0.0, metric="cosine", random_state=self.random_state,
+                              low_memory=True, n_jobs=1)
+            hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_topic_size"],
+                                    min_samples=max(1, sizes["min_topic_size"] // 2),
+                                    metric="euclidean", cluster_selection_method="eom",
+                                    prediction_data=True)
+            model = BERTopic(embedding_model=self.embedding_model, umap_model=umap_model,
+                             hdbscan_model=hdbscan_model, vectorizer_model=vectorizer,
+                             top_n_words=self.top_n_words, calculate_probabilities=False)
+            topics, probabilities = model.fit_transform(docs, embeddings)
+            probabilities = np.asarray(probabilities, dtype=float)
+            self.note_ = (f"{n} paragraphs; UMAP n_neighbors={neighbors}, "
+                          f"n_components={self.n_components}, random_state={self.random_state}; "
+                          f"HDBSCAN min_cluster_size={sizes['min_topic_size']}")
+        self.model_ = model
+        self.sizes_ = sizes
+        forms = surface_forms(docs)
+        self.topic_words_ = {
+            int(t): [forms.get(w, w) for w, _ in (model.get_topic(t) or []) if w]
+            for t in sorted(set(int(x) for x in topics))
+        }
+        self.assignments_ = TOPIC_ASSIGNMENTS.check(pd.DataFrame({
+            "doc": segments["doc"].values,
+            "segment": segments["segment"].values,
+            "topic": np.asarray(topics, dtype="int64"),
+            "topic_probability": np.round(np.nan_to_num(probabilities, nan=0.0), 6),
+        }), "topics.fit")
+        return self
+
+    def label(self, topic: int, n_words: int = 4) -> str:
+        """A readable label: topic id and its first Arabic top words."""
+        words = self.topic_words_.get(topic, [])[:n_words]
+        prefix = "outliers" if topic == -1 else str(topic)
+        return f"{prefix}: " + " · ".join(words) if words else prefix
