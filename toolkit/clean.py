@@ -95,7 +95,7 @@ class LineCleaner:
     """
 
     def __init__(self, patterns=None, near_duplicate_ratio=90.0, chrome_max_words=16,
-                 short_words=8, body_words=15, body_run=3, repeat_min_docs=5,
+                 short_words=8, body_words=12, body_run=3, repeat_min_docs=5,
                  repeat_min_share=0.002):
         self.patterns = patterns
         self.near_duplicate_ratio = near_duplicate_ratio

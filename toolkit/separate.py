@@ -9,13 +9,13 @@ How a paragraph is judged, in four steps (each recorded in ``reason``):
 1. **Focus score.** The focus description is embedded like the paragraphs; the paragraphs
    closest to it (top ``seed_share``) seed a focus centroid (pseudo-relevance feedback: a
    one-sentence description is a noisy query, the corpus's own closest paragraphs are not).
-   A paragraph's score is the mean of its cosine to that centroid and its topic's mean
-   cosine, so topics smooth single paragraphs.
-2. **Off-focus threshold.** Gaussian mixtures on the scores of full-length paragraphs
-   (short lines embed noisily), the number of groups chosen by BIC; the lowest group is
-   off-focus only when it stands apart from the next (Ashman's D >= ``min_separation``), and
-   the threshold is where their posteriors cross. Otherwise the corpus has no off-focus
-   group and no paragraph is an insert on score alone.
+   A paragraph's similarity to that centroid is smoothed twice: over its ``neighbors``
+   nearest paragraphs in embedding space and over its BERTopic topic (``topic_weight``), so
+   a short or quote-heavy paragraph is judged with the material it belongs to.
+2. **Off-focus threshold.** ``off_focus_ratio`` times the focus coherence (the median
+   similarity of the seed paragraphs to their centroid). Being relative, it follows the
+   similarity scale of the embedder and how tight the coverage is; unrelated text sits far
+   below it, other facets of the same story above it.
 3. **Contiguous runs.** Inserted pieces are runs of paragraphs, so each document is labelled
    by a two-state Viterbi pass (core/insert) whose emission cost is how far a paragraph's
    score sits on the wrong side of the threshold (weighted by its length: short lines embed
@@ -52,44 +52,22 @@ class Threshold:
     method: str
 
 
-def off_focus_threshold(scores: np.ndarray, min_separation: float = 2.0,
-                        random_state: int = 0, max_groups: int = 4) -> Threshold:
-    """Threshold below which ``scores`` form a separate, off-focus group, if they do.
+def _neighbour_mean(E: np.ndarray, values: np.ndarray, k: int, block: int = 512) -> np.ndarray:
+    """Mean of ``values`` over each row's ``k`` most similar rows (itself included).
 
-    Gaussian mixtures of 1..``max_groups`` components are fitted and the one with the lowest
-    BIC kept (coverage of one story is itself often several groups: news, analysis,
-    quotes). The lowest group is off-focus only if it stands apart from the next one up
-    (Ashman's D >= ``min_separation``); the threshold is where their posteriors cross.
+    Exact, in blocks of rows so that memory stays at ``block x n`` float32 similarities.
     """
-    from sklearn.mixture import GaussianMixture
-
-    x = np.asarray(scores, dtype=float).reshape(-1, 1)
-    if len(x) < 6 or np.ptp(x) < 1e-6:
-        return Threshold(-np.inf, f"{len(x)} paragraphs: too few to find an off-focus group")
-    fits = []
-    for k in range(1, min(max_groups, len(x) // 3) + 1):
-        gm = GaussianMixture(k, random_state=random_state, n_init=3).fit(x)
-        fits.append((gm.bic(x), k, gm))
-    _, k, gm = min(fits, key=lambda f: (f[0], f[1]))
-    if k == 1:
-        return Threshold(-np.inf, "no off-focus group: the scores form a single group (BIC)")
-    order = np.argsort(gm.means_.ravel())
-    lo, nxt = int(order[0]), int(order[1])
-    means = gm.means_.ravel()
-    sds = np.sqrt(gm.covariances_.ravel())
-    separation = float(np.sqrt(2) * (means[nxt] - means[lo]) / np.sqrt(sds[lo] ** 2 + sds[nxt] ** 2))
-    if separation < min_separation:
-        return Threshold(-np.inf, (f"no off-focus group: the lowest of {k} score groups "
-                                   f"(mean {means[lo]:.2f}) is not apart from the next "
-                                   f"(mean {means[nxt]:.2f}; Ashman's D {separation:.2f} < {min_separation})"))
-    grid = np.linspace(means[lo], means[nxt], 2001).reshape(-1, 1)
-    post = gm.predict_proba(grid)
-    crossing = float(grid[np.argmax(post[:, nxt] >= post[:, lo]), 0])
-    share = float(gm.weights_[lo])
-    return Threshold(crossing, (f"{k} score groups (BIC); the lowest (mean {means[lo]:.2f}, "
-                                f"{share:.0%} of paragraphs) stands apart from the next "
-                                f"(mean {means[nxt]:.2f}; Ashman's D {separation:.1f}); "
-                                f"threshold {crossing:.3f} where their posteriors cross"))
+    E = np.asarray(E, dtype=np.float32)
+    n = len(E)
+    k = max(1, min(k, n))
+    out = np.empty(n)
+    for start in range(0, n, block):
+        sims = E[start:start + block] @ E.T
+        # Stable ordering on ties so that the same input gives the same neighbours.
+        nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k] if n <= 4096 else \
+            np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        out[start:start + block] = values[nearest].mean(axis=1)
+    return out
 
 
 def viterbi_runs(costs_core: np.ndarray, costs_insert: np.ndarray, switch_penalty: float) -> np.ndarray:
@@ -122,28 +100,31 @@ class FocusSeparator:
     Parameters
     ----------
     seed_share : share of paragraphs closest to the focus text that seed the focus centroid.
+    neighbors : paragraphs (itself included) whose mean similarity smooths a paragraph's own.
     topic_weight : weight of the topic's mean score in a paragraph's score (0..1).
-    min_separation : Ashman's D required to accept an off-focus group.
+    off_focus_ratio : the threshold as a share of the focus coherence.
     switch_penalty : Viterbi cost of a core/insert change inside a document.
     full_weight_words : paragraphs this long or longer count fully in the emission cost.
     headline_words : a line this short (without a sentence end) can be a run's headline.
     continuation_margin : slack for "continues the article" after a related block.
-    random_state : seed of the Gaussian mixture.
+    random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
     --------------------------
     focus_centroid_ : unit vector of the focus.
+    coherence_ : median similarity of the seed paragraphs to the focus centroid.
     threshold_ : the Threshold used.
     result_ : ``schema.SEPARATION`` table.
     pieces_ : list of dicts describing parts found after related-articles blocks.
     """
 
-    def __init__(self, seed_share=0.3, topic_weight=0.5, min_separation=2.0, switch_penalty=0.3,
+    def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.3,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  random_state=0):
         self.seed_share = seed_share
+        self.neighbors = neighbors
         self.topic_weight = topic_weight
-        self.min_separation = min_separation
+        self.off_focus_ratio = off_focus_ratio
         self.switch_penalty = switch_penalty
         self.full_weight_words = full_weight_words
         self.headline_words = headline_words
@@ -153,6 +134,7 @@ class FocusSeparator:
     # ------------------------------------------------------------------ scores
     def focus_scores(self, embeddings: np.ndarray, focus_vector: np.ndarray,
                      topics: np.ndarray) -> np.ndarray:
+        """Score every paragraph against the focus (see step 1 of the module docstring)."""
         query = np.asarray(focus_vector, dtype=np.float64)
         E = np.asarray(embeddings, dtype=np.float64)
         first = E @ _unit(query)
@@ -160,9 +142,13 @@ class FocusSeparator:
         seeds = np.argsort(-first, kind="stable")[:k]
         self.focus_centroid_ = centroid(E[seeds])
         direct = E @ self.focus_centroid_
+        # How tightly the focus coverage clusters: the threshold is a share of it, so it
+        # follows the similarity scale of the embedder and the corpus.
+        self.coherence_ = float(np.median(direct[seeds]))
+        neighbourhood = _neighbour_mean(E, direct, self.neighbors)
         topic_mean = pd.Series(direct).groupby(topics).transform("mean").to_numpy()
-        smoothed = np.where(topics >= 0, topic_mean, direct)
-        return (1 - self.topic_weight) * direct + self.topic_weight * smoothed
+        by_topic = np.where(topics >= 0, topic_mean, neighbourhood)
+        return (1 - self.topic_weight) * neighbourhood + self.topic_weight * by_topic
 
     # --------------------------------------------------------------------- fit
     def fit(self, segments: pd.DataFrame, embeddings: np.ndarray, topics: pd.DataFrame,
@@ -176,11 +162,11 @@ class FocusSeparator:
         scores = self.focus_scores(embeddings, focus_vector, topic_ids)
         words = segments["text"].str.split().str.len().to_numpy()
         weight = np.minimum(1.0, words / self.full_weight_words)
-        # Short lines (headlines, captions) embed noisily: the score groups are learnt from
-        # full-length paragraphs when there are enough of them.
-        reliable = scores[weight >= 1.0] if (weight >= 1.0).sum() >= 20 else scores
-        self.threshold_ = off_focus_threshold(reliable, self.min_separation, self.random_state)
-        theta = self.threshold_.value
+        theta = self.off_focus_ratio * self.coherence_
+        self.threshold_ = Threshold(theta, (
+            f"off-focus below {theta:.3f} = {self.off_focus_ratio} x the focus coherence "
+            f"{self.coherence_:.3f} (median similarity of the {self.seed_share:.0%} of paragraphs "
+            f"closest to the focus to their centroid)"))
         labels = np.array(["core"] * len(segments), dtype=object)
         reasons = np.array([""] * len(segments), dtype=object)
         self.pieces_ = []
@@ -190,19 +176,17 @@ class FocusSeparator:
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
             s = scores[idx]
-            if np.isfinite(theta):
-                cost_core = weight[idx] * np.maximum(0.0, theta - s)
-                cost_insert = weight[idx] * np.maximum(0.0, s - theta)
-                states = viterbi_runs(cost_core, cost_insert, self.switch_penalty)
-            else:
-                states = np.zeros(len(idx), dtype=int)
+            cost_core = weight[idx] * np.maximum(0.0, theta - s)
+            cost_insert = weight[idx] * np.maximum(0.0, s - theta)
+            states = viterbi_runs(cost_core, cost_insert, self.switch_penalty)
             for j, i in enumerate(idx):
                 if states[j] == 1:
                     labels[i] = "insert"
                     reasons[i] = f"in an off-focus run (score {s[j]:.2f} vs threshold {theta:.2f})"
                 else:
                     reasons[i] = (f"focus score {s[j]:.2f} at or above threshold {theta:.2f}"
-                                  if np.isfinite(theta) else f"focus score {s[j]:.2f}; corpus has no off-focus group")
+                                  if s[j] >= theta else
+                                  f"focus score {s[j]:.2f} below {theta:.2f} but inside an on-focus run")
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons)
 
@@ -264,3 +248,90 @@ class FocusSeparator:
             labels[i] = "insert"
             reasons[i] = (f"separate article after the related-articles block ending at line {cut} "
                           f"(similarity to the article {similarity:.2f} < {needed:.2f})")
+
+
+def dominant_focus(embeddings: np.ndarray, topics: pd.DataFrame, topic_model) -> tuple[np.ndarray, str]:
+    """Focus vector when none is given: the centroid of the largest topic (outliers aside).
+
+    Returns the vector and a sentence for the report saying what was picked and why.
+    """
+    ids = topics["topic"].to_numpy()
+    sizes = pd.Series(ids[ids >= 0]).value_counts()
+    if sizes.empty:
+        return centroid(embeddings), "no focus given and no topic found: the centroid of all paragraphs"
+    top = int(sizes.sort_index().idxmax())
+    words = " ".join(topic_model.topic_words_.get(top, [])[:6])
+    share = sizes[top] / len(ids)
+    return centroid(np.asarray(embeddings)[ids == top]), (
+        f"no focus given: picked the largest topic, {top} ({words}), "
+        f"{sizes[top]} of {len(ids)} paragraphs ({share:.0%}), as the dominant coverage")
+
+
+# ---------------------------------------------------------------------------- result tables
+def line_table(lines: pd.DataFrame, segments: pd.DataFrame, separation: pd.DataFrame,
+               topics: pd.DataFrame) -> pd.DataFrame:
+    """``lines.csv``: every non-blank input line once, with its final label.
+
+    Lines set aside by cleaning keep their cleaning label (topic -1, no score). A kept line
+    takes the label covering most of its characters among its paragraphs (a line cut into
+    several paragraphs can straddle a boundary), the topic of its longest paragraph and the
+    character-weighted mean score.
+    """
+    from .schema import LINE_LABELS
+
+    lines = LINES.check(lines, "separate.line_table lines")
+    seg = segments.merge(separation, on=["doc", "segment"]).merge(
+        topics[["doc", "segment", "topic"]], on=["doc", "segment"])
+    seg["chars"] = seg["end"] - seg["start"]
+    per_line = {}
+    for (doc, line), g in seg.groupby(["doc", "line"], sort=False):
+        by_label = g.groupby("label")["chars"].sum()
+        label = by_label.idxmax() if by_label.nunique() > 1 else by_label.index[0]
+        main = g.loc[g["chars"].idxmax()]
+        score = float(np.average(g["score"], weights=np.maximum(g["chars"], 1)))
+        reason = main["reason"] if len(g) == 1 else f"{len(g)} paragraphs; longest: {main['reason']}"
+        per_line[(doc, int(line))] = (label, reason, int(main["topic"]), round(score, 4))
+    rows = []
+    for doc, line, label, reason in zip(lines["doc"], lines["line"], lines["label"], lines["reason"]):
+        if label:
+            rows.append((doc, int(line), label, reason, -1, np.nan))
+        else:
+            key = (doc, int(line))
+            if key not in per_line:
+                raise ValueError(f"line {doc}:{line} was kept by cleaning but has no paragraph")
+            rows.append((doc, int(line), *per_line[key]))
+    out = pd.DataFrame(rows, columns=list(LINE_LABELS.columns))
+    out = out.astype({"line": "int64", "topic": "int64", "score": "float64"})
+    return LINE_LABELS.check(out, "separate.line_table")
+
+
+def document_table(line_labels: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """``documents.csv``: per document, lines by label and the share of lines that are core."""
+    from .schema import LABELS
+
+    counts = pd.crosstab(line_labels["doc"], line_labels["label"]).reindex(columns=list(LABELS), fill_value=0)
+    counts = counts.reindex(documents["doc"], fill_value=0)
+    table = documents[["doc", "title", "source", "date"]].set_index("doc").join(counts)
+    table["lines"] = counts.sum(axis=1)
+    table["core_share"] = (counts["core"] / table["lines"].where(table["lines"] > 0)).round(4)
+    table = table.reset_index()
+    return table[["doc", "title", "source", "date", "lines", *LABELS, "core_share"]]
+
+
+def topic_table(topic_model, separation: pd.DataFrame, topics: pd.DataFrame,
+                embeddings: np.ndarray, focus_centroid: np.ndarray) -> pd.DataFrame:
+    """``topics.csv``: size, readable top words, share of core paragraphs, focus similarity."""
+    from .schema import TOPICS
+
+    merged = topics.merge(separation[["doc", "segment", "label"]], on=["doc", "segment"])
+    rows = []
+    topic_ids = topics["topic"].to_numpy()
+    for topic, g in merged.groupby("topic", sort=True):
+        members = np.asarray(embeddings)[topic_ids == topic]
+        rows.append({
+            "topic": int(topic), "size": int(len(g)),
+            "top_words": " ".join(topic_model.topic_words_.get(int(topic), [])),
+            "focus_share": round(float((g["label"] == "core").mean()), 4),
+            "focus_similarity": round(float(centroid(members) @ focus_centroid), 4),
+        })
+    return TOPICS.check(pd.DataFrame(rows), "separate.topic_table")

@@ -76,6 +76,9 @@ class TopicModel:
     top_n_words : words kept per topic.
     min_paragraphs : below this many paragraphs no clustering is attempted; all paragraphs
         form one topic (recorded in ``note_``).
+    cluster_selection : HDBSCAN ``cluster_selection_method``. "leaf" (default) gives the
+        homogeneous, finer topics a reader can name; "eom" favours a few large clusters and,
+        on a corpus dominated by one story, often returns that story as a single topic.
     random_state : seed for UMAP.
 
     Attributes (after ``fit``)
@@ -88,13 +91,14 @@ class TopicModel:
     """
 
     def __init__(self, embedding_model, min_topic_size=None, n_neighbors=None, n_components=5,
-                 top_n_words=10, min_paragraphs=20, random_state=0):
+                 top_n_words=10, min_paragraphs=20, cluster_selection="leaf", random_state=0):
         self.embedding_model = embedding_model
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
         self.n_components = n_components
         self.top_n_words = top_n_words
         self.min_paragraphs = min_paragraphs
+        self.cluster_selection = cluster_selection
         self.random_state = random_state
 
     def _vectorizer(self, n_paragraphs: int):
@@ -146,7 +150,8 @@ class TopicModel:
                               low_memory=True, n_jobs=1)
             hdbscan_model = HDBSCAN(min_cluster_size=sizes["min_topic_size"],
                                     min_samples=max(1, sizes["min_topic_size"] // 2),
-                                    metric="euclidean", cluster_selection_method="eom",
+                                    metric="euclidean",
+                                    cluster_selection_method=self.cluster_selection,
                                     prediction_data=True)
             model = BERTopic(embedding_model=self.embedding_model, umap_model=umap_model,
                              hdbscan_model=hdbscan_model, vectorizer_model=vectorizer,
@@ -155,7 +160,7 @@ class TopicModel:
             probabilities = np.asarray(probabilities, dtype=float)
             self.note_ = (f"{n} paragraphs; UMAP n_neighbors={neighbors}, "
                           f"n_components={self.n_components}, random_state={self.random_state}; "
-                          f"HDBSCAN min_cluster_size={sizes['min_topic_size']}")
+                          f"HDBSCAN min_cluster_size={sizes['min_topic_size']}, {self.cluster_selection} selection")
         self.model_ = model
         self.sizes_ = sizes
         forms = surface_forms(docs)
@@ -176,3 +181,18 @@ class TopicModel:
         words = self.topic_words_.get(topic, [])[:n_words]
         prefix = "outliers" if topic == -1 else str(topic)
         return f"{prefix}: " + " · ".join(words) if words else prefix
+
+
+def map_2d(embeddings: np.ndarray, random_state: int = 0) -> np.ndarray:
+    """2-D coordinates of the paragraphs for the map figure (UMAP, cosine; PCA when tiny)."""
+    n = len(embeddings)
+    if n < 10:
+        from sklearn.decomposition import PCA
+
+        if n < 3:
+            return np.zeros((n, 2))
+        return PCA(n_components=2, random_state=random_state).fit_transform(embeddings)
+    from umap import UMAP
+
+    return UMAP(n_neighbors=min(auto_sizes(n)["n_neighbors"], n - 1), n_components=2, min_dist=0.1,
+                metric="cosine", random_state=random_state, low_memory=True, n_jobs=1).fit_transform(embeddings)

@@ -1,0 +1,79 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (arabic-news-toolkit)
+#     language: python
+#     name: arabic-news-toolkit
+# ---
+
+# %% [markdown]
+# # 1. Corpus and cleaning — المدونة وتنظيفها
+#
+# Loads every file of the corpus, splits it into lines (keeping 1-based line numbers and
+# character offsets), and sets aside — without deleting — repeats, site chrome and
+# related-articles blocks. Each set-aside line gets a label and a reason.
+
+# %% tags=["parameters"]
+corpus = "data/raw"
+run_dir = "outputs/seeds"
+run_name = "seeds"
+from toolkit.params import SEED_FOCUS
+focus = SEED_FOCUS  # Arabic description of the coverage under study; None: the dominant topic
+seed = 42
+embedding_backend = "use-multilingual-v3"
+cache_dir = "data/cache"
+min_topic_size = None
+n_neighbors = None
+patterns = None
+switch_penalty = 0.3
+max_paragraph_words = 200
+gold = "data/gold/seeds_lines.csv"
+
+# %%
+from toolkit import clean, load, segment
+from toolkit.params import resolve
+from toolkit.workspace import RunFolder
+
+p = resolve({k: v for k, v in globals().items() if k in {
+    "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
+    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold"}})
+run = RunFolder(p["run_dir"])
+
+# %%
+with run.stage("load"):
+    documents, skipped = load.load_corpus(p["corpus"])
+with run.stage("segment_lines"):
+    lines = segment.split_lines(documents)
+with run.stage("clean"):
+    cleaner = clean.LineCleaner(patterns=p["patterns"])
+    lines = cleaner.fit_transform(lines)
+with run.stage("segment_paragraphs"):
+    segments = segment.make_segments(lines, max_words=p["max_paragraph_words"])
+
+for name, frame in [("documents", documents), ("skipped", skipped), ("lines", lines), ("segments", segments)]:
+    run.save_frame(frame, name)
+run.save_json({"patterns": cleaner.patterns_.source,
+               "repeated_line_threshold_docs": cleaner.repeat_threshold_,
+               "repeated_lines": len(cleaner.repeated_keys_)}, "cleaning")
+
+# %% [markdown]
+# ## What was read
+
+# %%
+print(f"{len(documents)} documents, {len(lines)} non-blank lines, {len(segments)} paragraphs kept; "
+      f"{len(skipped)} files skipped")
+documents[["doc", "encoding", "n_chars"]].assign(lines=documents["doc"].map(lines["doc"].value_counts()))
+
+# %%
+skipped
+
+# %% [markdown]
+# ## What cleaning set aside
+
+# %%
+lines.assign(label=lines["label"].replace("", "kept")).groupby(["doc", "label"]).size().unstack(fill_value=0)

@@ -1,0 +1,175 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (arabic-news-toolkit)
+#     language: python
+#     name: arabic-news-toolkit
+# ---
+
+# %% [markdown]
+# # Arabic news coverage: what belongs to the story — تغطية الأخبار العربية: ما ينتمي إلى القصة
+#
+# This report separates the coverage under study from everything else a scraped news corpus
+# carries: articles glued in by the page, related-articles blocks, site chrome and repeats.
+# Every non-blank input line is labelled `core`, `insert`, `related`, `boilerplate` or
+# `duplicate`, with a reason, in `tables/lines.csv`.
+#
+# يفصل هذا التقرير التغطية موضوع الدراسة عن كل ما سواها في المقالات المجموعة آليا: مقالات
+# ملصقة، وكتل "مقالات ذات صلة"، وعناصر الموقع، والتكرار.
+
+# %% tags=["parameters"]
+corpus = "data/raw"
+run_dir = "outputs/seeds"
+run_name = "seeds"
+from toolkit.params import SEED_FOCUS
+focus = SEED_FOCUS  # Arabic description of the coverage under study; None: the dominant topic
+seed = 42
+embedding_backend = "use-multilingual-v3"
+cache_dir = "data/cache"
+min_topic_size = None
+n_neighbors = None
+patterns = None
+switch_penalty = 0.3
+max_paragraph_words = 200
+gold = "data/gold/seeds_lines.csv"
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Image, Markdown, display
+
+from toolkit import figures
+from toolkit.params import resolve
+from toolkit.report import arabic_block, html_table, score_lines
+from toolkit.workspace import RunFolder
+
+p = resolve({k: v for k, v in globals().items() if k in {
+    "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
+    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold"}})
+run = RunFolder(p["run_dir"])
+documents, skipped, lines, segments, assignments = (
+    run.load_frame(n) for n in ("documents", "skipped", "lines", "segments", "topics"))
+line_labels = pd.read_csv(run.table("lines.csv"))
+topic_table = pd.read_csv(run.table("topics.csv"))
+document_table = pd.read_csv(run.table("documents.csv"))
+info = run.load_json("run_info", {})
+cleaning = run.load_json("cleaning", {})
+coords = run.load_array("map_2d")
+separation = run.load_frame("separation")
+topic_labels = {int(t): f"{'outliers' if t == -1 else t}: " + " ".join(str(w).split()[:3])
+                for t, w in zip(topic_table["topic"], topic_table["top_words"])}
+with run.stage("figures"):
+    figure_paths = {
+        "composition": figures.composition(line_labels, run.figure("composition.png")),
+        "topic_sizes": figures.topic_sizes(topic_table, run.figure("topic_sizes.png")),
+        "heatmap": figures.topic_document_heatmap(assignments, topic_labels, run.figure("topic_document_heatmap.png")),
+        "map": figures.paragraph_map(coords, separation["label"], run.figure("paragraph_map.png")),
+    }
+
+# %% [markdown]
+# ## The run — التشغيل
+
+# %%
+display(Markdown(
+    f"**Corpus:** `{Path(p['corpus']).name}` — {len(documents)} documents, {len(line_labels)} non-blank lines, "
+    f"{len(segments)} paragraphs after cleaning; {len(skipped)} files skipped.  \n"
+    f"**Embeddings:** `{info['embedding']['backend']}` ({info['embedding']['computed']} computed, "
+    f"{info['embedding']['cached']} from cache).  \n"
+    f"**Topics:** {info['topic_model']}.  \n"
+    f"**Seed:** {p['seed']}. **Focus:** {info['focus_origin']}:"))
+if info.get("focus"):
+    display(HTML(arabic_block(info["focus"])))
+if len(skipped):
+    display(Markdown("**Skipped files** (not analysed):"))
+    display(HTML(html_table(skipped)))
+
+# %% [markdown]
+# ## How each line was labelled — كيف صُنّف كل سطر
+#
+# 1. **Cleaning** (`toolkit/clean.py`): a line repeating an earlier line of its article
+#    (exactly or nearly) is a `duplicate`; short lines with chrome phrases, no Arabic words, a
+#    chrome shape (outlet datelines) or repeated across many documents, and short lines inside
+#    or after such chrome, are `boilerplate`; a related-articles marker (مقالات ذات صلة، اقرأ أيضا)
+#    opens a `related` block that runs until the body resumes or a new article header starts.
+# 2. **Separation** (`toolkit/separate.py`): each remaining paragraph gets a focus score
+#    (its similarity, and its topic's, to the paragraphs closest to the focus description). If
+#    the scores contain a distinct low group, a per-document two-state pass marks contiguous
+#    off-focus runs as `insert` (with their headline); text after a mid-article related block
+#    that does not continue the article is a glued-in article, also `insert`.
+
+# %%
+display(Markdown(f"**Off-focus threshold:** {info['threshold_method']}"))
+checks = pd.DataFrame(info.get("glued_article_checks", []))
+if len(checks):
+    display(Markdown("**Text after related-articles blocks** — does it continue the article?"))
+    display(HTML(html_table(checks)))
+
+# %% [markdown]
+# ## Composition of the corpus — تركيب المدونة
+
+# %%
+display(Image(filename=str(figure_paths["composition"])))
+display(HTML(html_table(document_table)))
+
+# %% [markdown]
+# ## Topics — الموضوعات
+#
+# BERTopic over the paragraph embeddings; top words are c-TF-IDF words of the normalized
+# text shown in their most frequent spelling. `focus_share` is the share of a topic's
+# paragraphs labelled `core`.
+
+# %%
+display(Image(filename=str(figure_paths["topic_sizes"])))
+display(HTML(html_table(topic_table)))
+
+# %%
+display(Image(filename=str(figure_paths["heatmap"])))
+
+# %% [markdown]
+# ## Paragraphs in embedding space — الفقرات في فضاء التضمين
+
+# %%
+display(Image(filename=str(figure_paths["map"])))
+
+# %% [markdown]
+# ## Against the hand labels — مقارنة بالتصنيف اليدوي
+
+# %%
+if p["gold"] and Path(p["gold"]).exists():
+    gold_table = pd.read_csv(p["gold"])
+    metrics, confusion = score_lines(line_labels, gold_table)
+    run.write_csv(pd.DataFrame([metrics]), "scores.csv")
+    display(HTML(html_table(pd.DataFrame([{k: (round(v, 3) if isinstance(v, float) else v)
+                                           for k, v in metrics.items()}]))))
+    display(Image(filename=str(figures.confusion(confusion, run.figure("confusion.png")))))
+    wrong = line_labels.merge(gold_table[["doc", "line", "label", "text"]], on=["doc", "line"],
+                              suffixes=("", "_gold"))
+    wrong = wrong[(wrong["label"] == "core") != (wrong["label_gold"] == "core")]
+    display(Markdown(f"Lines whose keep/remove decision disagrees with the hand label: **{len(wrong)}**"))
+    if len(wrong):
+        display(HTML(html_table(wrong[["doc", "line", "label_gold", "label", "reason", "text"]])))
+else:
+    display(Markdown("No hand labels were given for this corpus (parameter `gold`), so no scores."))
+
+# %% [markdown]
+# ## Every line set aside — كل سطر مستبعد
+#
+# All lines not labelled `core`, with the reason. The full table, core lines included, is
+# `tables/lines.csv`.
+
+# %%
+texts = lines[["doc", "line", "text"]]
+removed = line_labels[line_labels["label"] != "core"].merge(texts, on=["doc", "line"])
+display(HTML(html_table(removed[["doc", "line", "label", "reason", "text"]], max_rows=400)))
+
+# %% [markdown]
+# ## Time per stage — زمن كل مرحلة
+
+# %%
+display(HTML(html_table(pd.DataFrame(run.load_json("timings", [])))))

@@ -1,0 +1,121 @@
+import pandas as pd
+import pytest
+
+from toolkit.clean import ChromePatterns, LineCleaner
+from toolkit.segment import split_lines
+
+BODY = [
+    "قالت وزارة الخارجية إن آلاف الجنود وصلوا إلى المنطقة الحدودية خلال الأسبوع الماضي وبدأوا التدريب على المدفعية.",
+    "وأضاف المتحدث أن التعاون العسكري بين البلدين يتوسع منذ توقيع معاهدة الدفاع المشترك في يونيو الماضي.",
+    "وأكد الخبراء أن هذه الخطوة قد تغير ميزان القوى في الحرب الدائرة منذ أكثر من عامين ونصف العام.",
+    "ويرى محللون أن الشراكة الاستراتيجية تمنح موسكو ذخائر وجنودا مقابل تكنولوجيا ومساعدات اقتصادية.",
+]
+
+
+def _lines(docs: dict[str, list[str]]) -> pd.DataFrame:
+    rows = []
+    for doc, lines in docs.items():
+        text = "\n\n".join(lines)
+        rows.append({"doc": doc, "path": doc, "text": text, "sha256": "", "encoding": "utf-8",
+                     "n_chars": len(text), "title": "", "source": "", "date": "", "url": ""})
+    return split_lines(pd.DataFrame(rows))
+
+
+def _labels(cleaned: pd.DataFrame, doc="a.txt") -> list[str]:
+    return cleaned[cleaned["doc"] == doc]["label"].tolist()
+
+
+def test_exact_and_near_duplicates():
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "موسكو وبيونج يانج.. شراكة استراتيجية وسط اتهامات بدعم روسيا في أوكرانيا",
+        "موسكو وبيونج يانج: شراكة استراتيجية وسط الاتهامات بدعم روسيا في أوكرانيا",
+        *BODY,
+        BODY[0],
+    ]}))
+    labels = _labels(cleaned)
+    assert labels == ["", "duplicate", "", "", "", "", "duplicate"]
+    assert "near-repeat of line 1" in cleaned["reason"].iloc[1]
+    assert cleaned["reason"].iloc[-1] == "repeats line 5"
+
+
+def test_chrome_lines_and_trailing_block():
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "TT", *BODY,
+        "هل أعجبك المحتوى؟ اشترك في نشرتنا البريدية",
+        "قيم المقال", "أقدم", "Inline Feedbacks", "مشاهدة كل التعليقات",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[0] == "boilerplate"            # no Arabic words
+    assert labels[1:5] == ["", "", "", ""]
+    assert labels[5:] == ["boilerplate"] * 5     # phrases, and 'أقدم' inside the trailing block
+
+
+def test_one_word_phrase_does_not_hit_a_headline():
+    # 'تعليقات' is chrome as a widget label, not inside a headline in the article body.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "تعليقات الرئيس الروسي تثير موجة من الانتقادات في العواصم الغربية", *BODY]}))
+    assert _labels(cleaned)[0] == ""
+
+
+def test_related_block_ends_where_the_body_resumes():
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY[:2],
+        "اقرأ أيضاً",
+        "روسيا تعلن السيطرة على بلدة جديدة في شرق أوكرانيا",
+        "«الشرق الأوسط» (موسكو)",
+        *BODY[2:], "وأشار مسؤول عسكري إلى أن الوحدات الجديدة ستنتشر على طول الجبهة الشرقية خلال الأيام المقبلة.",
+        "وتابع المتحدث أن الحلفاء يتشاورون عن كثب بشأن الآثار المترتبة على هذه التطورات في المنطقة.",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[2:5] == ["related"] * 3
+    assert labels[5:] == [""] * 4
+
+
+def test_related_block_ends_at_a_new_article_header():
+    caption = "تظهر هذه الصورة الملتقطة في 21 نوفمبر الزعيم الكوري الشمالي في معرض للدفاع الوطني"
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY, "مقالات ذات صلة",
+        "روسيا: قصف أوكرانيا بصاروخ فرط صوتي تحذير للغرب",
+        "قال الكرملين إن الضربة تهدف إلى تحذير الغرب.",
+        "كيم: التواصل الدبلوماسي السابق يؤكد العداء الأميركي",
+        caption, caption, *BODY,
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[4:7] == ["related"] * 3
+    assert labels[7] == ""              # the next article's headline is not a teaser
+    assert labels[8:10] == ["", "duplicate"]
+
+
+def test_lines_repeated_across_documents_are_boilerplate():
+    docs = {f"{i}.txt": [BODY[i % 4], "// انتهى //", "للمزيد من الأخبار تابعوا موقعنا الإخباري"] for i in range(6)}
+    cleaner = LineCleaner(repeat_min_docs=5).fit(_lines(docs))
+    cleaned = cleaner.transform(_lines(docs))
+    assert cleaner.repeat_threshold_ == 5
+    per_line = cleaned.groupby("line")["label"].agg(set)
+    assert per_line.loc[1] == {""}
+    assert per_line.loc[3] == {"boilerplate"}
+    assert per_line.loc[5] == {"boilerplate"}
+    assert "repeated in 6 documents" in set(cleaned["reason"])
+
+
+def test_seed_cleaning_matches_hand_labels(seed_lines, gold):
+    merged = seed_lines.merge(gold, on=["doc", "line"], suffixes=("", "_gold"))
+    assert len(merged) == len(gold) == len(seed_lines)
+    # No line of the articles' own coverage is set aside by cleaning ...
+    assert (merged[merged["label_gold"] == "core"]["label"] == "").all()
+    # ... and every chrome, related and repeated line is (inserted pieces are left to separation).
+    for label in ("boilerplate", "duplicate", "related"):
+        assert (merged[merged["label_gold"] == label]["label"] == label).all(), label
+
+
+def test_pattern_file_is_data(tmp_path):
+    custom = tmp_path / "patterns.yml"
+    custom.write_text("related_markers: [روابط مفيدة]\nchrome_phrases: [حمل تطبيقنا]\nchrome_shapes: []\n", "utf-8")
+    patterns = ChromePatterns.load(custom)
+    assert patterns.related_markers == ("روابط مفيده",)
+    cleaned = LineCleaner(patterns=custom).fit_transform(_lines({"a.txt": [*BODY, "حمل تطبيقنا الآن"]}))
+    assert _labels(cleaned)[-1] == "boilerplate"
+    bad = tmp_path / "bad.yml"
+    bad.write_text("chrome_phrases: oops\n", "utf-8")
+    with pytest.raises(ValueError, match="must be a list"):
+        ChromePatterns.load(bad)

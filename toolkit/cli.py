@@ -1,0 +1,149 @@
+"""Command line: ``python -m toolkit run|embed|score``.
+
+Errors that come from the input (a missing folder, an undecodable file, a bad parameter, a
+failing notebook) print one line naming the file or cell and exit with status 2; they never
+print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import params as P
+
+EXIT_INPUT_ERROR = 2
+
+
+def _run_parser(sub) -> None:
+    p = sub.add_parser(
+        "run", help="run the whole study on a corpus (notebooks, tables, figures, report)",
+        description=("Run load, clean, segment, embed, topics, separation, figures and report on "
+                     "CORPUS by executing the notebooks with papermill. Values come from the "
+                     "defaults (the seed study), then --params FILE.yml, then the flags below."),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("corpus", nargs="?", default=None,
+                   help="folder of articles (.txt, nested folders allowed); default: the seed corpus data/raw")
+    p.add_argument("--out", dest="run_dir", default=None,
+                   help="run folder to write (default outputs/seeds; replaced only when the run succeeds)")
+    p.add_argument("--params", default=None, help="YAML file of parameters (any of the names below)")
+    p.add_argument("--focus", default=None,
+                   help="Arabic description of the coverage under study; '' lets the toolkit pick "
+                        "the corpus's dominant coverage")
+    p.add_argument("--seed", type=int, default=None, help="random seed for every random choice")
+    p.add_argument("--embedding-backend", dest="embedding_backend", default=None,
+                   help="'use-multilingual-v3' or 'sentence-transformers:NAME_OR_LOCAL_PATH'")
+    p.add_argument("--cache-dir", dest="cache_dir", default=None, help="embedding cache folder")
+    p.add_argument("--min-topic-size", dest="min_topic_size", type=int, default=None,
+                   help="smallest topic in paragraphs (default: sized to the corpus)")
+    p.add_argument("--n-neighbors", dest="n_neighbors", type=int, default=None,
+                   help="UMAP neighbours (default: sized to the corpus)")
+    p.add_argument("--patterns", default=None, help="YAML file of related markers and chrome phrases")
+    p.add_argument("--switch-penalty", dest="switch_penalty", type=float, default=None,
+                   help="separation: cost of a core/insert change within a document")
+    p.add_argument("--max-paragraph-words", dest="max_paragraph_words", type=int, default=None,
+                   help="lines longer than this are cut at sentence ends into paragraphs")
+    p.add_argument("--gold", default=None,
+                   help="CSV of hand labels (doc,line,label) to score against; defaults to the "
+                        "seed labels only for the seed corpus")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m toolkit",
+        description="Arabic news coverage toolkit: clean, segment, embed, model topics, separate "
+                    "the coverage under study, and report.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _run_parser(sub)
+    e = sub.add_parser("embed", help="embed one text per line of a file into a .npy array",
+                       description="Embed each line of IN (UTF-8) with the default backend; write an "
+                                   "(n_lines, dim) float32 array to OUT.",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    e.add_argument("input", help="UTF-8 text file, one text per line")
+    e.add_argument("output", help=".npy file to write")
+    e.add_argument("--embedding-backend", dest="embedding_backend", default=P.DEFAULTS["embedding_backend"])
+    s = sub.add_parser("score", help="score a run's lines.csv against hand labels",
+                       description="Print core retention and removal rates of a lines.csv against a gold CSV.")
+    s.add_argument("lines", help="RUN/tables/lines.csv")
+    s.add_argument("gold", help="hand labels CSV with doc,line,label")
+    return parser
+
+
+def _run(args) -> int:
+    from .report import run_study
+
+    overrides: dict = {}
+    if args.params:
+        overrides.update(P.load_yaml(args.params))
+    flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
+                                           "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
+                                           "max_paragraph_words", "gold")}
+    if args.corpus is not None:
+        overrides["corpus"] = args.corpus
+    overrides.update({k: v for k, v in flags.items() if v is not None})
+    corpus = Path(overrides.get("corpus", P.DEFAULTS["corpus"])).resolve()
+    if corpus != Path(P.DEFAULTS["corpus"]).resolve():
+        # Another corpus: no seed hand labels, and its own run folder unless one is named.
+        overrides.setdefault("gold", None)
+        overrides.setdefault("run_dir", str(Path("outputs") / (corpus.stem or "run")))
+    if "run_dir" in overrides and "run_name" not in overrides:
+        overrides["run_name"] = Path(overrides["run_dir"]).name
+    params = P.resolve(overrides)
+    if not Path(params["corpus"]).exists():
+        raise P.ParameterError(f"{params['corpus']}: corpus folder does not exist")
+    run_study(params, progress=not args.quiet, log=(lambda *_: None) if args.quiet else print)
+    return 0
+
+
+def _embed(args) -> int:
+    import numpy as np
+
+    from .embed import embed_texts, make_embedder
+
+    path = Path(args.input)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        texts = path.read_text("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not valid UTF-8 (offset {exc.start})") from None
+    vectors, _ = embed_texts(texts, make_embedder(args.embedding_backend))
+    np.save(args.output, vectors)
+    print(f"{len(texts)} texts -> {args.output} {vectors.shape}")
+    return 0
+
+
+def _score(args) -> int:
+    import pandas as pd
+
+    from .report import score_lines
+
+    metrics, confusion = score_lines(pd.read_csv(args.lines), pd.read_csv(args.gold))
+    for key, value in metrics.items():
+        print(f"{key:24s} {value:.3f}" if isinstance(value, float) else f"{key:24s} {value}")
+    print(confusion.to_string())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .clean import ChromePatterns  # noqa: F401  (fail early on a broken install)
+    from .embed import EmbeddingError
+    from .load import CorpusError
+    from .report import StudyError
+
+    args = build_parser().parse_args(argv)
+    handlers = {"run": _run, "embed": _embed, "score": _score}
+    try:
+        return handlers[args.command](args)
+    except (CorpusError, P.ParameterError, StudyError, EmbeddingError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Figures (matplotlib/seaborn), with Arabic rendered natively.
+
+matplotlib >= 3.11 shapes Arabic (joined letter forms) and lays it out right to left by
+itself, so labels are passed as ordinary Unicode strings: no arabic-reshaper or python-bidi,
+which on 3.11 would reverse the text a second time. The font is Noto Sans Arabic, installed
+as a pinned PyPI package (``fontpkg-noto-sans-arabic``) so that every machine draws the same
+glyphs; DejaVu Sans (bundled with matplotlib) is the fallback for Latin and digits.
+
+Each function takes tables from the run, draws one figure, saves it as PNG and returns the
+path. Contracts in: the public tables (``schema.LINE_LABELS``, ``schema.TOPICS``) and the
+segment/topic tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+from .schema import LABELS  # noqa: E402
+
+LABEL_COLORS = {
+    "core": "#2b8a3e", "insert": "#d9480f", "related": "#1c7ed6",
+    "boilerplate": "#868e96", "duplicate": "#f08c00",
+}
+ARABIC_FONT = "Noto Sans Arabic"
+_fonts_ready = False
+
+
+def arabic_font_path() -> Path | None:
+    """Path of the packaged Noto Sans Arabic font, if installed."""
+    try:
+        import fontpkg_noto_sans_arabic as pkg
+    except ImportError:
+        return None
+    found = sorted(Path(pkg.__file__).parent.rglob("*.ttf"))
+    return found[0] if found else None
+
+
+def setup_fonts() -> str:
+    """Register the Arabic font and make it matplotlib's default; returns the family used."""
+    global _fonts_ready
+    path = arabic_font_path()
+    family = "DejaVu Sans"
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+        family = font_manager.FontProperties(fname=str(path)).get_name()
+    plt.rcParams["font.family"] = [family, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["svg.fonttype"] = "none"
+    sns.set_theme(style="whitegrid", font=family, rc={"font.family": [family, "DejaVu Sans"]})
+    _fonts_ready = True
+    return family
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Fixed metadata keeps the PNG bytes stable between runs (no creation date).
+    fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return path
+
+
+def _ensure_fonts():
+    if not _fonts_ready:
+        setup_fonts()
+
+
+def composition(line_labels: pd.DataFrame, path: Path) -> Path:
+    """Per-document composition: stacked bars of lines by label."""
+    _ensure_fonts()
+    counts = pd.crosstab(line_labels["doc"], line_labels["label"]).reindex(columns=list(LABELS), fill_value=0)
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.6))
+    left = np.zeros(len(counts))
+    for label in LABELS:
+        ax.barh(counts.index, counts[label], left=left, color=LABEL_COLORS[label], label=label)
+        left += counts[label].to_numpy()
+    ax.invert_yaxis()
+    ax.set_xlabel("lines")
+    ax.set_title("Composition of each document by label — تركيب كل مقال حسب التصنيف")
+    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(counts), 1)), frameon=False)
+    return _save(fig, path)
+
+
+def topic_sizes(topics_table: pd.DataFrame, path: Path, n_words: int = 5, top_n: int = 30) -> Path:
+    """Topic sizes, each bar labelled with its Arabic top words, coloured by focus share."""
+    _ensure_fonts()
+    t = topics_table.sort_values("size", ascending=False).head(top_n)
+    labels = [f"{'outliers' if k == -1 else k}: " + " ".join(str(w).split()[:n_words])
+              for k, w in zip(t["topic"], t["top_words"])]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(t) + 1.5))
+    colors = plt.cm.RdYlGn(t["focus_share"].to_numpy())
+    ax.barh(labels, t["size"], color=colors)
+    ax.invert_yaxis()
+    ax.set_xlabel("paragraphs")
+    ax.set_title("Topics and their top words — الموضوعات وأبرز كلماتها")
+    sm = plt.cm.ScalarMappable(cmap="RdYlGn", norm=plt.Normalize(0, 1))
+    fig.colorbar(sm, ax=ax, label="share of paragraphs in the focus (core)")
+    return _save(fig, path)
+
+
+def topic_document_heatmap(topic_doc: pd.DataFrame, topic_labels: dict[int, str], path: Path,
+                           top_docs: int = 40) -> Path:
+    """Paragraph counts per topic (rows) and document (columns)."""
+    _ensure_fonts()
+    table = pd.crosstab(topic_doc["topic"], topic_doc["doc"])
+    if table.shape[1] > top_docs:
+        table = table[table.sum().sort_values(ascending=False).index[:top_docs]]
+    table.index = [topic_labels.get(int(t), str(t)) for t in table.index]
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * table.shape[1] + 4), 0.5 * table.shape[0] + 2))
+    sns.heatmap(table, annot=table.shape[1] <= 20, fmt="d", cmap="Blues", cbar_kws={"label": "paragraphs"}, ax=ax)
+    ax.set_xlabel("document")
+    ax.set_ylabel("topic")
+    ax.set_title("Topics across documents — توزيع الموضوعات على المقالات")
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+    return _save(fig, path)
+
+
+def paragraph_map(coords: np.ndarray, labels: pd.Series, path: Path) -> Path:
+    """2-D map of the paragraphs (UMAP of their embeddings), coloured by label."""
+    _ensure_fonts()
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    frame = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": labels.to_numpy()})
+    for label in [lab for lab in LABELS if lab in set(frame["label"])]:
+        part = frame[frame["label"] == label]
+        ax.scatter(part["x"], part["y"], s=28, alpha=0.8, color=LABEL_COLORS[label], label=f"{label} ({len(part)})")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(frameon=False)
+    ax.set_title("Paragraphs in embedding space (UMAP) — الفقرات في فضاء التضمين")
+    return _save(fig, path)
+
+
+def confusion(matrix: pd.DataFrame, path: Path) -> Path:
+    """Confusion matrix: hand labels (rows) against predicted labels (columns)."""
+    _ensure_fonts()
+    fig, ax = plt.subplots(figsize=(7, 5))
+    sns.heatmap(matrix, annot=True, fmt="d", cmap="Greens", cbar=False, ax=ax)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("hand label")
+    ax.set_title("Lines: hand labels against predictions — مقارنة بالتصنيف اليدوي")
+    return _save(fig, path)
