@@ -1,0 +1,59 @@
+import socket
+
+import numpy as np
+import pytest
+
+from toolkit.embed import EmbeddingCache, EmbeddingError, SentenceTransformerEmbedder, embed_texts, make_embedder
+
+PARAGRAPHS = [
+    "أرسلت كوريا الشمالية آلاف الجنود إلى روسيا للقتال في أوكرانيا.",
+    "وصل جنود كوريون شماليون إلى منطقة كورسك للمشاركة في القتال إلى جانب القوات الروسية.",
+    "قرر الرئيس الأميركي عدم زيارة إسرائيل خلال جولته في الشرق الأوسط.",
+]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test on any attempt to open a network connection (a download)."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[1:] if len(args) > 1 else args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def test_default_backend_embeds_arabic_meaningfully(embedder, no_network):
+    vectors = embedder.embed(PARAGRAPHS)
+    assert vectors.shape == (3, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > sims[0, 2] + 0.2  # troops vs troops closer than troops vs Trump's trip
+
+
+def test_cache_skips_recomputation(tmp_path, embedder):
+    cache = EmbeddingCache(tmp_path, embedder.name)
+    first, stats1 = embed_texts(PARAGRAPHS + PARAGRAPHS[:1], embedder, cache)
+    assert stats1 == {"texts": 4, "unique": 3, "cached": 0, "computed": 3}
+    fresh = EmbeddingCache(tmp_path, embedder.name)  # a new process reads the shards
+    second, stats2 = embed_texts(PARAGRAPHS, embedder, fresh)
+    assert stats2["computed"] == 0 and stats2["cached"] == 3
+    assert np.array_equal(first[:3], second)
+    assert not list(tmp_path.rglob(".*tmp*"))
+
+
+def test_sentence_transformers_backend_loads_offline(no_network):
+    model = make_embedder("sentence-transformers:all-MiniLM-L6-v2")
+    vectors = model.embed(["North Korean troops in Russia", "كوريا الشمالية"])
+    assert vectors.shape == (2, 384)
+
+
+def test_unknown_model_fails_without_downloading(no_network):
+    model = SentenceTransformerEmbedder("some-org/model-that-is-not-on-disk")
+    with pytest.raises(EmbeddingError, match="not available offline"):
+        model.embed(["نص"])
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(EmbeddingError, match="unknown embedding backend"):
+        make_embedder("word2vec")

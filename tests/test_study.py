@@ -1,0 +1,110 @@
+"""End to end: the study through the command line, as make study runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import GOLD, ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("study")
+    outs = []
+    for name in ("first", "second"):
+        result = _run("run", "--params", "params/seeds.yml", "--out", str(base / name),
+                      "--cache-dir", str(base / "cache"), "--quiet")
+        assert result.returncode == 0, result.stderr[-3000:]
+        outs.append(base / name)
+    return outs
+
+
+def test_run_writes_every_output(two_runs):
+    run = two_runs[0]
+    for path in ("tables/lines.csv", "tables/topics.csv", "tables/documents.csv", "tables/scores.csv",
+                 "report.html", "manifest.json", "notebooks/01_corpus_and_cleaning.ipynb",
+                 "notebooks/02_topics_and_separation.ipynb", "notebooks/03_figures_and_report.ipynb"):
+        assert (run / path).exists(), path
+    for figure in ("composition", "topic_sizes", "topic_document_heatmap", "paragraph_map", "confusion"):
+        assert (run / "figures" / f"{figure}.png").stat().st_size > 5000, figure
+    assert not list(run.parent.glob(".*.partial"))
+
+
+def test_every_input_line_appears_exactly_once(two_runs):
+    lines = pd.read_csv(two_runs[0] / "tables" / "lines.csv")
+    expected = {(p.name, i) for p in SEEDS.glob("*.txt")
+                for i, text in enumerate(p.read_text("utf-8").split("\n"), 1) if text.strip()}
+    assert len(lines) == len(expected)
+    assert set(zip(lines["doc"], lines["line"])) == expected
+    assert set(lines["label"]) <= {"core", "insert", "related", "boilerplate", "duplicate"}
+
+
+def test_tables_are_byte_identical_across_runs(two_runs):
+    first, second = two_runs
+    names = sorted(p.name for p in (first / "tables").glob("*.csv"))
+    assert names == sorted(p.name for p in (second / "tables").glob("*.csv"))
+    for name in names:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+
+
+def test_scores_meet_the_study_bar(two_runs):
+    lines = pd.read_csv(two_runs[0] / "tables" / "lines.csv")
+    gold = pd.read_csv(GOLD)
+    merged = gold.merge(lines, on=["doc", "line"], how="left", suffixes=("_gold", ""))
+    trump = merged[merged["doc"].str.startswith("000_") & merged["line"].between(32, 56)]
+    assert (trump["label"] != "core").all()
+    assert (merged[merged["label_gold"] == "core"]["label"] == "core").mean() >= 0.98
+    for label in ("insert", "related", "boilerplate", "duplicate"):
+        assert (merged[merged["label_gold"] == label]["label"] != "core").mean() >= 0.95, label
+
+
+def test_report_is_self_contained_and_escaped(two_runs):
+    html = (two_runs[0] / "report.html").read_text("utf-8")
+    assert html.count("data:image/png;base64") >= 5
+    assert 'dir="rtl"' in html and "كوريا" in html
+    assert "<script src=\"http" not in html.replace("https://cdnjs", "")  # no remote scripts needed for content
+    assert "import pandas" not in html  # inputs hidden (--no-input)
+
+
+def test_manifest_records_the_run(two_runs):
+    manifest = json.loads((two_runs[0] / "manifest.json").read_text("utf-8"))
+    assert len(manifest["inputs"]) == 5 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    stages = {s["stage"] for s in manifest["stages"]}
+    assert {"load", "clean", "embed", "topics", "separate", "figures", "render_html"} <= stages
+    assert manifest["parameters"]["seed"] == 42
+    assert manifest["packages"]["bertopic"] == "0.17.4"
+    assert "commit" in manifest["git"]
+
+
+def test_failing_cell_names_notebook_and_cell(tmp_path):
+    result = _run("run", "--out", str(tmp_path / "bad"), "--embedding-backend",
+                  "sentence-transformers:/nonexistent/model", "--quiet")
+    assert result.returncode == 2
+    assert "02_topics_and_separation.ipynb failed in cell" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bad").exists()  # nothing that looks like a finished run
+
+
+def test_bad_corpus_path_is_one_line_error(tmp_path):
+    result = _run("run", str(tmp_path / "missing"), "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error:") and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_explains_parameters():
+    result = _run("run", "--help")
+    assert result.returncode == 0
+    for flag in ("--focus", "--out", "--params", "--seed", "--embedding-backend", "--gold"):
+        assert flag in result.stdout
