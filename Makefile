@@ -16,7 +16,7 @@ CORPUS ?=
 RUN ?=
 FOCUS ?=
 
-.PHONY: venv study test lab clean-outputs constraints.txt
+.PHONY: venv study test lab lock clean-outputs
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -40,10 +40,10 @@ test: venv
 lab: venv
 	$(VENV)/bin/jupyter lab notebooks/
 
-# Re-pin every transitive dependency after changing requirements.txt.
-constraints.txt:
+# Re-pin every transitive dependency after changing requirements.txt (writes constraints.txt).
+lock: venv
 	@{ echo "# Every package of the environment at the version tested (pip freeze of a fresh make venv)."; \
-	   echo "# Regenerate with: make constraints.txt"; \
+	   echo "# Regenerate with: make lock"; \
 	   $(PY) -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.txt
 
 clean-outputs:
