@@ -21,8 +21,9 @@
 # Every non-blank input line is labelled `core`, `insert`, `related`, `boilerplate` or
 # `duplicate`, with a reason, in `tables/lines.csv`.
 #
-# يفصل هذا التقرير التغطية موضوع الدراسة عن كل ما سواها في المقالات المجموعة آليا: مقالات
-# ملصقة، وكتل "مقالات ذات صلة"، وعناصر الموقع، والتكرار.
+# <p dir="rtl">يفصل هذا التقرير التغطية موضوع الدراسة عن كل ما سواها في المقالات المجموعة آليا:
+# مقالات ملصقة، وكتل "مقالات ذات صلة"، وعناصر الموقع، والتكرار. يحمل كل سطر غير فارغ تصنيفا
+# وسببا في الجدول <code>tables/lines.csv</code>.</p>
 
 # %% tags=["parameters"]
 corpus = "data/raw"
@@ -99,11 +100,17 @@ if len(skipped):
 #    chrome shape (outlet datelines) or repeated across many documents, and short lines inside
 #    or after such chrome, are `boilerplate`; a related-articles marker (مقالات ذات صلة، اقرأ أيضا)
 #    opens a `related` block that runs until the body resumes or a new article header starts.
-# 2. **Separation** (`toolkit/separate.py`): each remaining paragraph gets a focus score
-#    (its similarity, and its topic's, to the paragraphs closest to the focus description). If
-#    the scores contain a distinct low group, a per-document two-state pass marks contiguous
-#    off-focus runs as `insert` (with their headline); text after a mid-article related block
-#    that does not continue the article is a glued-in article, also `insert`.
+# 2. **Separation** (`toolkit/separate.py`): each remaining paragraph gets a focus score: its
+#    similarity to the centroid of the paragraphs closest to the focus description, smoothed
+#    over its nearest paragraphs and its topic. Paragraphs far below the focus coverage's own
+#    coherence are off-focus; a per-document two-state pass turns that into contiguous runs
+#    marked `insert` (with their headline), so a stray dip inside an article stays `core`.
+#    Text after a mid-article related block that does not continue the article is a glued-in
+#    article, also `insert`.
+#
+# <p dir="rtl">التنظيف يضع جانبا التكرار وعناصر الموقع وكتل المقالات ذات الصلة دون حذف أي سطر. ثم
+# يُقاس قرب كل فقرة من موضوع الدراسة، وتُعدّ الفقرات المتتالية البعيدة عنه نصا ملصقا
+# (<code>insert</code>)، وكذلك المقال الذي يلي كتلة "مقالات ذات صلة" إن لم يكن امتدادا للمقال الأول.</p>
 
 # %%
 display(Markdown(f"**Off-focus threshold:** {info['threshold_method']}"))
