@@ -133,7 +133,9 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
         try:
             pm.execute_notebook(str(source), str(target), parameters=run_params, kernel_name=kernel,
                                 cwd=str(REPO_ROOT), progress_bar=False, log_output=False,
-                                request_save_on_cell_execute=False)
+                                request_save_on_cell_execute=False,
+                                # The kernel warns about its own TCP transport on every start.
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
         except PapermillExecutionError as exc:
             raise StudyError(
                 f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
