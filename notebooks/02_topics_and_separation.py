@@ -54,7 +54,7 @@ show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 # %%
 with run.stage("embed"):
     embedder = embed.make_embedder(p["embedding_backend"])
-    cache = embed.EmbeddingCache(Path(p["cache_dir"]) / "embeddings", embedder.name) if p["cache_dir"] else None
+    cache = embed.EmbeddingCache(Path(p["cache_dir"]) / "embeddings", embedder.cache_key) if p["cache_dir"] else None
     vectors, embed_stats = embed.embed_texts(segments["text"].tolist(), embedder, cache, progress=show_progress)
 run.save_array(vectors, "embeddings")
 embed_stats
@@ -72,7 +72,7 @@ print(topic_model.note_)
 # %%
 with run.stage("separate"):
     if p["focus"]:
-        focus_vector = embedder.embed([p["focus"]])[0]
+        focus_vector = embed.embed_texts([p["focus"]], embedder, cache)[0][0]
         focus_origin = "given by the focus parameter"
     else:
         focus_vector, focus_origin = separate.dominant_focus(vectors, assignments, topic_model)
@@ -93,7 +93,7 @@ run.save_json({
     "threshold_method": separator.threshold_.method,
     "glued_article_checks": separator.pieces_,
     "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
-    "embedding": {"backend": embedder.name, **embed_stats},
+    "embedding": {"backend": embedder.name, "cache_key": embedder.cache_key, **embed_stats},
 }, "run_info")
 
 # %% [markdown]

@@ -32,10 +32,10 @@ def test_default_backend_embeds_arabic_meaningfully(embedder, no_network):
 
 
 def test_cache_skips_recomputation(tmp_path, embedder):
-    cache = EmbeddingCache(tmp_path, embedder.name)
+    cache = EmbeddingCache(tmp_path, embedder.cache_key)
     first, stats1 = embed_texts(PARAGRAPHS + PARAGRAPHS[:1], embedder, cache)
     assert stats1 == {"texts": 4, "unique": 3, "cached": 0, "computed": 3}
-    fresh = EmbeddingCache(tmp_path, embedder.name)  # a new process reads the shards
+    fresh = EmbeddingCache(tmp_path, embedder.cache_key)  # a new process reads the shards
     second, stats2 = embed_texts(PARAGRAPHS, embedder, fresh)
     assert stats2["computed"] == 0 and stats2["cached"] == 3
     assert np.array_equal(first[:3], second)
@@ -57,3 +57,19 @@ def test_unknown_model_fails_without_downloading(no_network):
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(EmbeddingError, match="unknown embedding backend"):
         make_embedder("word2vec")
+
+
+def test_embed_command_writes_one_vector_per_line(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(PARAGRAPHS), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "toolkit", "embed", str(source), str(tmp_path / "out.npy")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    vectors = np.load(tmp_path / "out.npy")
+    assert vectors.shape == (3, 512)
+    missing = subprocess.run([sys.executable, "-m", "toolkit", "embed", str(tmp_path / "nope.txt"), "x.npy"],
+                             capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2 and "nope.txt: no such file" in missing.stderr

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import params as P
+from .errors import ToolkitError
 
 EXIT_INPUT_ERROR = 2
 
@@ -128,16 +129,11 @@ def _score(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .clean import ChromePatterns  # noqa: F401  (fail early on a broken install)
-    from .embed import EmbeddingError
-    from .load import CorpusError
-    from .report import StudyError
-
     args = build_parser().parse_args(argv)
     handlers = {"run": _run, "embed": _embed, "score": _score}
     try:
         return handlers[args.command](args)
-    except (CorpusError, P.ParameterError, StudyError, EmbeddingError, FileNotFoundError, ValueError) as exc:
+    except (ToolkitError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     except KeyboardInterrupt:

