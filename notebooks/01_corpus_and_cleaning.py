@@ -32,33 +32,44 @@ cache_dir = "data/cache"
 min_topic_size = None
 n_neighbors = None
 patterns = None
-switch_penalty = 0.3
+switch_penalty = 0.25
 max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
+columns = None
+on_bad_file = "skip"
 
 # %%
+import os
+
 from toolkit import clean, load, segment
 from toolkit.params import resolve
 from toolkit.workspace import RunFolder
 
 p = resolve({k: v for k, v in globals().items() if k in {
     "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold"}})
+    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
+    "columns", "on_bad_file"}})
 run = RunFolder(p["run_dir"])
 
 # %%
+show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 with run.stage("load"):
-    documents, skipped = load.load_corpus(p["corpus"])
+    documents, skipped = load.load_corpus(p["corpus"], columns=p["columns"], on_bad_file=p["on_bad_file"],
+                                          progress=show_progress)
+    load_warnings = list(documents.attrs.get("warnings", []))
+for warning in load_warnings:
+    print("warning:", warning)
 with run.stage("segment_lines"):
-    lines = segment.split_lines(documents)
+    lines = segment.split_lines(documents, progress=show_progress)
 with run.stage("clean"):
     cleaner = clean.LineCleaner(patterns=p["patterns"])
-    lines = cleaner.fit_transform(lines)
+    lines = cleaner.fit_transform(lines, progress=show_progress)
 with run.stage("segment_paragraphs"):
     segments = segment.make_segments(lines, max_words=p["max_paragraph_words"])
 
 for name, frame in [("documents", documents), ("skipped", skipped), ("lines", lines), ("segments", segments)]:
     run.save_frame(frame, name)
+run.save_json({"warnings": load_warnings, "skipped": len(skipped)}, "loading")
 run.save_json({"patterns": cleaner.patterns_.source,
                "repeated_line_threshold_docs": cleaner.repeat_threshold_,
                "repeated_lines": len(cleaner.repeated_keys_)}, "cleaning")

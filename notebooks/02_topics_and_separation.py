@@ -32,9 +32,11 @@ cache_dir = "data/cache"
 min_topic_size = None
 n_neighbors = None
 patterns = None
-switch_penalty = 0.3
+switch_penalty = 0.25
 max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
+columns = None
+on_bad_file = "skip"
 
 # %%
 import os
@@ -46,7 +48,8 @@ from toolkit.workspace import RunFolder
 
 p = resolve({k: v for k, v in globals().items() if k in {
     "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold"}})
+    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
+    "columns", "on_bad_file"}})
 run = RunFolder(p["run_dir"])
 documents, lines, segments = (run.load_frame(n) for n in ("documents", "lines", "segments"))
 show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
@@ -56,17 +59,19 @@ with run.stage("embed"):
     embedder = embed.make_embedder(p["embedding_backend"])
     cache = embed.EmbeddingCache(Path(p["cache_dir"]) / "embeddings", embedder.cache_key) if p["cache_dir"] else None
     vectors, embed_stats = embed.embed_texts(segments["text"].tolist(), embedder, cache, progress=show_progress)
-run.save_array(vectors, "embeddings")
 embed_stats
 
 # %%
 with run.stage("topics"):
     topic_model = topics.TopicModel(embedder, min_topic_size=p["min_topic_size"], n_neighbors=p["n_neighbors"],
-                                    random_state=p["seed"]).fit(segments, vectors)
-    coords = topics.map_2d(vectors, random_state=p["seed"])
+                                    random_state=p["seed"], verbose=show_progress).fit(segments, vectors)
+    # The map shows at most 5,000 paragraphs (a seeded sample on large corpora).
+    on_map = topics.map_sample(len(vectors), random_state=p["seed"])
+    coords = topics.map_2d(vectors[on_map], random_state=p["seed"])
 assignments = topic_model.assignments_
 run.save_frame(assignments, "topics")
 run.save_array(coords, "map_2d")
+run.save_array(on_map, "map_index")
 print(topic_model.note_)
 
 # %%

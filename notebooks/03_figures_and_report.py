@@ -37,11 +37,14 @@ cache_dir = "data/cache"
 min_topic_size = None
 n_neighbors = None
 patterns = None
-switch_penalty = 0.3
+switch_penalty = 0.25
 max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
+columns = None
+on_bad_file = "skip"
 
 # %%
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +57,8 @@ from toolkit.workspace import RunFolder
 
 p = resolve({k: v for k, v in globals().items() if k in {
     "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold"}})
+    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
+    "columns", "on_bad_file"}})
 run = RunFolder(p["run_dir"])
 documents, skipped, lines, segments, assignments = (
     run.load_frame(n) for n in ("documents", "skipped", "lines", "segments", "topics"))
@@ -62,6 +66,7 @@ line_labels = pd.read_csv(run.table("lines.csv"))
 topic_table = pd.read_csv(run.table("topics.csv"))
 document_table = pd.read_csv(run.table("documents.csv"))
 info = run.load_json("run_info", {})
+loading = run.load_json("loading", {})
 cleaning = run.load_json("cleaning", {})
 coords = run.load_array("map_2d")
 separation = run.load_frame("separation")
@@ -71,16 +76,24 @@ with run.stage("figures"):
     figure_paths = {
         "composition": figures.composition(line_labels, run.figure("composition.png")),
         "topic_sizes": figures.topic_sizes(topic_table, run.figure("topic_sizes.png")),
-        "heatmap": figures.topic_document_heatmap(assignments, topic_labels, run.figure("topic_document_heatmap.png")),
-        "map": figures.paragraph_map(coords, separation["label"], run.figure("paragraph_map.png")),
+        "heatmap": figures.topic_document_heatmap(
+            assignments.assign(source=assignments["doc"].map(documents.set_index("doc")["source"])),
+            topic_labels, run.figure("topic_document_heatmap.png"),
+            by="source" if documents["source"].ne("").all() and documents["source"].nunique() > 1 else "doc"),
+        "map": figures.paragraph_map(coords, separation["label"].iloc[run.load_array("map_index")],
+                                     run.figure("paragraph_map.png")),
+        "outlet": figures.by_outlet(line_labels, documents, run.figure("by_outlet.png")),
+        "day": figures.by_day(line_labels, documents, run.figure("by_day.png")),
     }
 
 # %% [markdown]
 # ## The run — التشغيل
 
 # %%
+for warning in loading.get("warnings", []):
+    display(HTML(f'<p style="color:#b35900"><b>Warning:</b> {escape(warning)}</p>'))
 display(Markdown(
-    f"**Corpus:** `{Path(p['corpus']).name}` — {len(documents)} documents, {len(line_labels)} non-blank lines, "
+    f"**Corpus:** `{escape(Path(p['corpus']).name)}` — {len(documents)} documents, {len(line_labels)} non-blank lines, "
     f"{len(segments)} paragraphs after cleaning; {len(skipped)} files skipped.  \n"
     f"**Embeddings:** `{info['embedding']['backend']}` ({info['embedding']['computed']} computed, "
     f"{info['embedding']['cached']} from cache).  \n"
@@ -89,8 +102,10 @@ display(Markdown(
 if info.get("focus"):
     display(HTML(arabic_block(info["focus"])))
 if len(skipped):
-    display(Markdown("**Skipped files** (not analysed):"))
-    display(HTML(html_table(skipped)))
+    reasons = skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts().rename_axis("reason").reset_index(name="inputs")
+    display(Markdown(f"**Skipped inputs** (not analysed; all listed in `manifest.json`): {len(skipped)}"))
+    display(HTML(html_table(reasons)))
+    display(HTML(html_table(skipped, max_rows=20)))
 
 # %% [markdown]
 # ## How each line was labelled — كيف صُنّف كل سطر
@@ -124,7 +139,20 @@ if len(checks):
 
 # %%
 display(Image(filename=str(figure_paths["composition"])))
-display(HTML(html_table(document_table)))
+display(HTML(html_table(document_table.sort_values(["core_share", "doc"]), max_rows=100)))
+
+# %% [markdown]
+# ## Outlets and days — المصادر والأيام
+#
+# From the articles' metadata (`source`, `date`) when the corpus has them.
+
+# %%
+if figure_paths["outlet"] is not None:
+    display(Image(filename=str(figure_paths["outlet"])))
+if figure_paths["day"] is not None:
+    display(Image(filename=str(figure_paths["day"])))
+if figure_paths["outlet"] is None and figure_paths["day"] is None:
+    display(Markdown("This corpus has no outlet or date metadata."))
 
 # %% [markdown]
 # ## Topics — الموضوعات

@@ -80,6 +80,7 @@ def test_report_is_self_contained_and_escaped(two_runs):
 def test_manifest_records_the_run(two_runs):
     manifest = json.loads((two_runs[0] / "manifest.json").read_text("utf-8"))
     assert len(manifest["inputs"]) == 5 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert manifest["documents"] == 5 and {i["path"] for i in manifest["inputs"]} == {p.name for p in SEEDS.glob("*.txt")}
     stages = {s["stage"] for s in manifest["stages"]}
     assert {"load", "clean", "embed", "topics", "separate", "figures", "render_html"} <= stages
     assert manifest["parameters"]["seed"] == 42

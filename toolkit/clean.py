@@ -120,16 +120,21 @@ class LineCleaner:
         return self
 
     # ------------------------------------------------------------ transform
-    def transform(self, lines: pd.DataFrame) -> pd.DataFrame:
+    def transform(self, lines: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
         """Return ``lines`` with ``label``/``reason`` set for the lines set aside."""
+        from tqdm.auto import tqdm
+
         if not hasattr(self, "patterns_"):
             raise RuntimeError("LineCleaner.transform called before fit")
         lines = LINES.check(lines, "clean.transform input").copy()
         labels = list(lines["label"])
         reasons = list(lines["reason"])
         # Positions of each document's lines, in line order.
-        for _, idx in lines.groupby("doc", sort=False).indices.items():
-            idx = sorted(idx, key=lambda i: lines["line"].iat[i])
+        line_numbers = lines["line"].to_numpy()
+        groups = lines.groupby("doc", sort=False).indices
+        for _, idx in tqdm(groups.items(), total=len(groups), desc="clean", unit="doc",
+                           disable=not progress, mininterval=5):
+            idx = sorted(idx, key=lambda i: line_numbers[i])
             doc_labels = self._clean_document(lines.iloc[idx])
             for i, (label, reason) in zip(idx, doc_labels):
                 if label:
@@ -137,8 +142,8 @@ class LineCleaner:
         lines["label"], lines["reason"] = labels, reasons
         return LINES.check(lines, "clean.transform")
 
-    def fit_transform(self, lines: pd.DataFrame) -> pd.DataFrame:
-        return self.fit(lines).transform(lines)
+    def fit_transform(self, lines: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
+        return self.fit(lines).transform(lines, progress=progress)
 
     # --------------------------------------------------------- per document
     def _clean_document(self, doc: pd.DataFrame) -> list[tuple[str, str]]:

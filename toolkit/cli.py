@@ -8,6 +8,7 @@ print a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def _run_parser(sub) -> None:
                      "defaults (the seed study), then --params FILE.yml, then the flags below."),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("corpus", nargs="?", default=None,
-                   help="folder of articles (.txt, nested folders allowed); default: the seed corpus data/raw")
+                   help="folder, file or .zip of articles: .txt (one article per file), .jsonl/.json/"
+                        ".csv/.parquet (one per row), .html (main text extracted); nested folders "
+                        "allowed; default: the seed corpus data/raw")
     p.add_argument("--out", dest="run_dir", default=None,
                    help="run folder to write (default outputs/seeds; replaced only when the run succeeds)")
     p.add_argument("--params", default=None, help="YAML file of parameters (any of the names below)")
@@ -48,7 +51,14 @@ def _run_parser(sub) -> None:
     p.add_argument("--gold", default=None,
                    help="CSV of hand labels (doc,line,label) to score against; defaults to the "
                         "seed labels only for the seed corpus")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    for field in ("text", "title", "id", "date", "source", "url"):
+        p.add_argument(f"--{field}-column", dest=f"{field}_column", default=None,
+                       help=f"table inputs (.jsonl/.json/.csv/.parquet): column holding the {field} "
+                            "(default: auto-detected from common names)")
+    p.add_argument("--on-bad-file", dest="on_bad_file", choices=("skip", "error"), default=None,
+                   help="an undecodable or unparsable file is skipped and recorded (skip, the default) "
+                        "or stops the run (error)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +90,11 @@ def _run(args) -> int:
         overrides.update(P.load_yaml(args.params))
     flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
-                                           "max_paragraph_words", "gold")}
+                                           "max_paragraph_words", "gold", "on_bad_file")}
+    column_flags = {f: getattr(args, f"{f}_column") for f in ("text", "title", "id", "date", "source", "url")}
+    if any(column_flags.values()):
+        overrides["columns"] = {**(overrides.get("columns") or {}),
+                                **{k: v for k, v in column_flags.items() if v}}
     if args.corpus is not None:
         overrides["corpus"] = args.corpus
     overrides.update({k: v for k, v in flags.items() if v is not None})
@@ -88,13 +102,16 @@ def _run(args) -> int:
     if corpus != Path(P.DEFAULTS["corpus"]).resolve():
         # Another corpus: no seed hand labels, and its own run folder unless one is named.
         overrides.setdefault("gold", None)
+        overrides.setdefault("focus", None)  # the seed study's focus does not apply: pick the dominant coverage
         overrides.setdefault("run_dir", str(Path("outputs") / (corpus.stem or "run")))
     if "run_dir" in overrides and "run_name" not in overrides:
         overrides["run_name"] = Path(overrides["run_dir"]).name
     params = P.resolve(overrides)
     if not Path(params["corpus"]).exists():
         raise P.ParameterError(f"{params['corpus']}: corpus folder does not exist")
-    run_study(params, progress=not args.quiet, log=(lambda *_: None) if args.quiet else print)
+    # Progress bars in a terminal; none under CI or --quiet.
+    progress = not args.quiet and not os.environ.get("CI")
+    run_study(params, progress=progress, log=print if progress else (lambda *_: None))
     return 0
 
 

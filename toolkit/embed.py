@@ -246,7 +246,7 @@ def embed_texts(texts: list[str], embedder: BaseEmbedder, cache: EmbeddingCache 
         from tqdm.auto import tqdm
 
         computed = []
-        bar = tqdm(total=len(missing), desc="embed", unit="para", disable=not progress)
+        bar = tqdm(total=len(missing), desc="embed", unit="para", disable=not progress, mininterval=5)
         for i in range(0, len(missing), batch_size):
             chunk = missing[i:i + batch_size]
             computed.append(embedder.embed([unique[h] for h in chunk]))

@@ -74,10 +74,13 @@ def _ensure_fonts():
         setup_fonts()
 
 
-def composition(line_labels: pd.DataFrame, path: Path) -> Path:
-    """Per-document composition: stacked bars of lines by label."""
+def composition(line_labels: pd.DataFrame, path: Path, top_n: int = 40) -> Path:
+    """Per-document composition: stacked bars of lines by label (the ``top_n`` documents with
+    the most lines set aside when the corpus is larger)."""
     _ensure_fonts()
     counts = pd.crosstab(line_labels["doc"], line_labels["label"]).reindex(columns=list(LABELS), fill_value=0)
+    if len(counts) > top_n:
+        counts = counts.loc[(counts.sum(axis=1) - counts["core"]).sort_values(ascending=False, kind="stable").index[:top_n]]
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.6))
     left = np.zeros(len(counts))
     for label in LABELS:
@@ -85,7 +88,8 @@ def composition(line_labels: pd.DataFrame, path: Path) -> Path:
         left += counts[label].to_numpy()
     ax.invert_yaxis()
     ax.set_xlabel("lines")
-    ax.set_title("Composition of each document by label — تركيب كل مقال حسب التصنيف")
+    ax.set_title("Composition of each document by label — تركيب كل مقال حسب التصنيف"
+                 + (f"\n({top_n} documents with the most lines set aside)" if len(line_labels["doc"].unique()) > top_n else ""))
     ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(counts), 1)), frameon=False)
     return _save(fig, path)
 
@@ -108,18 +112,21 @@ def topic_sizes(topics_table: pd.DataFrame, path: Path, n_words: int = 5, top_n:
 
 
 def topic_document_heatmap(topic_doc: pd.DataFrame, topic_labels: dict[int, str], path: Path,
-                           top_docs: int = 40) -> Path:
-    """Paragraph counts per topic (rows) and document (columns)."""
+                           top_docs: int = 40, top_topics: int = 30, by: str = "doc") -> Path:
+    """Paragraph counts per topic (rows) and document or outlet (columns, ``by``)."""
     _ensure_fonts()
-    table = pd.crosstab(topic_doc["topic"], topic_doc["doc"])
+    table = pd.crosstab(topic_doc["topic"], topic_doc[by])
     if table.shape[1] > top_docs:
-        table = table[table.sum().sort_values(ascending=False).index[:top_docs]]
+        table = table[table.sum().sort_values(ascending=False, kind="stable").index[:top_docs]]
+    if table.shape[0] > top_topics:
+        table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top_topics]]
     table.index = [topic_labels.get(int(t), str(t)) for t in table.index]
     fig, ax = plt.subplots(figsize=(max(6, 0.6 * table.shape[1] + 4), 0.5 * table.shape[0] + 2))
-    sns.heatmap(table, annot=table.shape[1] <= 20, fmt="d", cmap="Blues", cbar_kws={"label": "paragraphs"}, ax=ax)
-    ax.set_xlabel("document")
+    sns.heatmap(table, annot=table.shape[1] <= 20 and table.shape[0] <= 30, fmt="d", cmap="Blues", cbar_kws={"label": "paragraphs"}, ax=ax)
+    ax.set_xlabel("outlet" if by == "source" else "document")
     ax.set_ylabel("topic")
-    ax.set_title("Topics across documents — توزيع الموضوعات على المقالات")
+    ax.set_title("Topics across outlets — توزيع الموضوعات على المصادر" if by == "source"
+                 else "Topics across documents — توزيع الموضوعات على المقالات")
     plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
     return _save(fig, path)
 
@@ -147,4 +154,51 @@ def confusion(matrix: pd.DataFrame, path: Path) -> Path:
     ax.set_xlabel("predicted")
     ax.set_ylabel("hand label")
     ax.set_title("Lines: hand labels against predictions — مقارنة بالتصنيف اليدوي")
+    return _save(fig, path)
+
+
+def by_outlet(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_n: int = 25) -> Path | None:
+    """Lines by label for each outlet (documents' ``source``); None when no source is known."""
+    _ensure_fonts()
+    sources = documents.set_index("doc")["source"].replace("", np.nan).dropna()
+    if sources.empty:
+        return None
+    frame = line_labels.assign(source=line_labels["doc"].map(sources)).dropna(subset=["source"])
+    counts = pd.crosstab(frame["source"], frame["label"]).reindex(columns=list(LABELS), fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index[:top_n]]
+    share = counts.div(counts.sum(axis=1), axis=0)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 0.42 * len(counts) + 1.8), sharey=True)
+    for ax, table, xlabel in ((axes[0], counts, "lines"), (axes[1], share, "share of the outlet's lines")):
+        left = np.zeros(len(table))
+        for label in LABELS:
+            ax.barh(table.index, table[label], left=left, color=LABEL_COLORS[label], label=label)
+            left += table[label].to_numpy()
+        ax.set_xlabel(xlabel)
+    axes[0].invert_yaxis()
+    axes[0].legend(ncol=5, loc="upper center", bbox_to_anchor=(1.0, -0.08 - 0.25 / max(len(counts), 1)), frameon=False)
+    fig.suptitle("Coverage by outlet — التغطية حسب المصدر")
+    return _save(fig, path)
+
+
+def by_day(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_sources: int = 8) -> Path | None:
+    """Core lines per day, per outlet (the largest ``top_sources``); None without dates."""
+    _ensure_fonts()
+    dates = pd.to_datetime(documents.set_index("doc")["date"].replace("", np.nan), errors="coerce").dropna()
+    if dates.empty:
+        return None
+    core = line_labels[line_labels["label"] == "core"]
+    frame = pd.DataFrame({"day": core["doc"].map(dates).dt.floor("D"),
+                          "source": core["doc"].map(documents.set_index("doc")["source"]).replace("", "(unknown)")})
+    frame = frame.dropna(subset=["day"])
+    if frame.empty:
+        return None
+    top = frame["source"].value_counts().index[:top_sources]
+    frame["source"] = frame["source"].where(frame["source"].isin(top), "other outlets")
+    table = pd.crosstab(frame["day"], frame["source"])
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    table.plot(ax=ax, marker="o")
+    ax.set_xlabel("day")
+    ax.set_ylabel("core lines")
+    ax.set_title("Coverage by day — التغطية حسب اليوم")
+    ax.legend(frameon=False, fontsize=8, ncol=2)
     return _save(fig, path)

@@ -1,12 +1,34 @@
-"""Load a corpus folder into the documents table.
+"""Load a corpus into the documents table.
 
 Contract out: ``schema.DOCUMENTS``, one row per document, raw text untouched, plus a table of
-skipped files with the reason for each (nothing is dropped silently).
+skipped inputs with the reason for each (nothing is dropped silently).
+
+A corpus is a folder (nested folders allowed), a single file, or a ``.zip`` archive; inside
+it, per file:
+
+- ``.txt``: one document per file, ``doc`` = path relative to the corpus;
+- ``.jsonl`` (one object per line), ``.json`` (an array of objects), ``.csv``, ``.parquet``:
+  one document per row, ``doc`` = ``<file>#<id>`` with the id from the id column, else the
+  1-based row number. Columns are mapped by ``ColumnMap`` (text, title, id, date, source,
+  url); each is auto-detected from common names when exactly one candidate is present;
+- ``.html``/``.htm``: main text extracted with trafilatura (boilerplate removal by a
+  maintained extractor; ``encoding`` records ``+trafilatura``);
+- ``.zip``: its members, read in place, ``doc`` = ``<archive>/<member>[#id]``.
+
+Text bytes are decoded as UTF-8 (BOM optional), UTF-16 (BOM), or, failing that, the
+encoding charset-normalizer finds among Windows-1256, ISO-8859-6 and UTF-16 without BOM.
+Bytes that are plausible in none of them are reported, never decoded into mangled text.
+Line numbers (``line`` in every table) count lines of the document text: the file for
+``.txt``, the text field for table rows, the extracted text for HTML.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,72 +37,285 @@ from .errors import CorpusError
 from .schema import DOCUMENTS
 
 TEXT_SUFFIXES = (".txt",)
-
-
+TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED = TEXT_SUFFIXES + TABLE_SUFFIXES + HTML_SUFFIXES + (".zip",)
 SKIPPED_COLUMNS = ["doc", "reason"]
+FALLBACK_ENCODINGS = ["cp1256", "iso8859_6", "utf_16_le", "utf_16_be"]
+
+#: Column names tried, in order, when a mapping is not given.
+COLUMN_CANDIDATES = {
+    "text": ("text", "content", "body", "article", "article_text", "full_text", "النص", "المحتوى"),
+    "title": ("title", "headline", "heading", "العنوان"),
+    "id": ("id", "doc_id", "article_id", "uid", "uuid"),
+    "date": ("date", "published", "publish_date", "published_at", "date_published", "datetime",
+             "date_extracted", "time", "التاريخ"),
+    "source": ("source", "outlet", "site", "publisher", "newspaper", "website", "المصدر"),
+    "url": ("url", "link", "href", "permalink"),
+}
 
 
-def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
-    """Decode a text file: UTF-8 (BOM optional) or UTF-16 with a BOM.
+@dataclass
+class ColumnMap:
+    """Which table column holds each field; None: auto-detect."""
 
-    Raises CorpusError naming the file and the first bad byte, never returns mangled text.
-    """
+    text: str | None = None
+    title: str | None = None
+    id: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_dict(cls, mapping: dict | None) -> "ColumnMap":
+        mapping = dict(mapping or {})
+        unknown = set(mapping) - set(COLUMN_CANDIDATES)
+        if unknown:
+            raise CorpusError(f"columns: unknown fields {sorted(unknown)} (known: {', '.join(COLUMN_CANDIDATES)})")
+        return cls(**mapping)
+
+    def resolve(self, columns: list[str], where: str) -> dict[str, str | None]:
+        """Field -> column for this table; raises CorpusError when the text column is missing
+        or ambiguous."""
+        lower = {c.lower(): c for c in columns}
+        out: dict[str, str | None] = {}
+        for name, candidates in COLUMN_CANDIDATES.items():
+            given = getattr(self, name)
+            if given:
+                if given not in columns:
+                    raise CorpusError(f"{where}: no column '{given}' for {name} (columns: {', '.join(columns)})")
+                out[name] = given
+                continue
+            found = [lower[c] for c in candidates if c in lower]
+            if name == "text" and len(found) > 1:
+                raise CorpusError(f"{where}: several possible text columns {found}; name one with columns.text")
+            out[name] = found[0] if found else None
+        if out["text"] is None:
+            raise CorpusError(f"{where}: no text column (looked for {', '.join(COLUMN_CANDIDATES['text'])}; "
+                              f"columns: {', '.join(columns)}); name it with columns.text")
+        return out
+
+
+@dataclass
+class LoadReport:
+    """What loading did besides producing documents: skips and warnings."""
+
+    skipped: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def skip(self, doc: str, reason: str) -> None:
+        self.skipped.append({"doc": doc, "reason": reason})
+
+
+# ---------------------------------------------------------------------------- decoding
+def decode_bytes(raw: bytes, where: str) -> tuple[str, str]:
+    """Decode text bytes; returns ``(text, encoding)`` or raises CorpusError naming ``where``."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise CorpusError(f"{path}: has a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
+            raise CorpusError(f"{where}: has a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})") from None
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
-        return raw.decode(encoding), encoding
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8"
-        ) from None
+        first_bad = exc.start
+    else:
+        if "\x00" in text:
+            raise CorpusError(f"{where}: contains NUL bytes: binary data, not text")
+        return text, encoding
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=FALLBACK_ENCODINGS).best()
+    if best is not None:
+        text = str(best)
+        controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
+        if controls <= 0.001 * max(len(text), 1) and best.chaos < 0.2:
+            return text, best.encoding
+    raise CorpusError(
+        f"{where}: not text in UTF-8 (bad byte 0x{raw[first_bad]:02x} at offset {first_bad}), "
+        "UTF-16, Windows-1256 or ISO-8859-6; convert it to UTF-8"
+    )
+
+
+# ---------------------------------------------------------------------------- readers
+def _clean_cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _table_from_bytes(raw: bytes, suffix: str, where: str) -> pd.DataFrame:
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(io.BytesIO(raw))
+        text, _ = decode_bytes(raw, where)
+        if suffix == ".csv":
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        if suffix == ".jsonl":
+            rows = []
+            for number, line in enumerate(text.splitlines(), start=1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise CorpusError(f"{where}: line {number} is not JSON ({exc.msg})") from None
+            data = rows
+        else:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            if isinstance(data, dict):
+                # {"articles": [...]} and similar: the one list of objects inside.
+                lists = [v for v in data.values() if isinstance(v, list)]
+                if len(lists) != 1:
+                    raise CorpusError(f"{where}: JSON must be an array of objects (or hold exactly one)")
+                data = lists[0]
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise CorpusError(f"{where}: JSON must be an array of objects, one per article")
+        return pd.DataFrame(data)
+    except CorpusError:
+        raise
+    except Exception as exc:  # parser errors of pandas/pyarrow name no file: add it
+        raise CorpusError(f"{where}: cannot read as {suffix[1:]} ({type(exc).__name__}: {exc})") from None
+
+
+def _documents_from_table(table: pd.DataFrame, doc_prefix: str, where: str, sha: str,
+                          columns: ColumnMap, report: LoadReport) -> list[dict]:
+    if table.empty:
+        report.skip(doc_prefix, "table with no rows")
+        return []
+    mapping = columns.resolve([str(c) for c in table.columns], where)
+    rows = []
+    ids = table[mapping["id"]].map(_clean_cell) if mapping["id"] else pd.Series(
+        [str(i) for i in range(1, len(table) + 1)])
+    duplicated = ids[ids.duplicated()].unique().tolist()
+    if duplicated:
+        raise CorpusError(f"{where}: duplicate document ids in column '{mapping['id']}': {duplicated[:5]}")
+    for position, (row, doc_id) in enumerate(zip(table.to_dict("records"), ids), start=1):
+        doc = f"{doc_prefix}#{doc_id}"
+        text = _clean_cell(row.get(mapping["text"]))
+        if not text.strip():
+            report.skip(doc, f"empty text in row {position}")
+            continue
+        rows.append({
+            "doc": doc, "path": where, "text": text, "sha256": sha, "encoding": "table",
+            "n_chars": len(text),
+            **{k: _clean_cell(row.get(mapping[k])) if mapping[k] else "" for k in ("title", "source", "date", "url")},
+        })
+    return rows
+
+
+def _document_from_html(raw: bytes, doc: str, where: str, sha: str, report: LoadReport) -> list[dict]:
+    import trafilatura
+
+    html, encoding = decode_bytes(raw, where)
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=False) or ""
+    if not text.strip():
+        report.skip(doc, "HTML page with no extractable main text (trafilatura)")
+        return []
+    meta = trafilatura.extract_metadata(html)
+    return [{
+        "doc": doc, "path": where, "text": text, "sha256": sha, "encoding": f"{encoding}+trafilatura",
+        "n_chars": len(text),
+        "title": (meta.title or "") if meta else "", "source": (meta.sitename or "") if meta else "",
+        "date": (meta.date or "") if meta else "", "url": (meta.url or "") if meta else "",
+    }]
+
+
+def _read_member(raw: bytes, name: str, doc: str, where: str, columns: ColumnMap,
+                 report: LoadReport, on_bad_file: str) -> list[dict]:
+    suffix = Path(name).suffix.lower()
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        if suffix in TEXT_SUFFIXES:
+            text, encoding = decode_bytes(raw, where)
+            if not text.strip():
+                report.skip(doc, "empty or whitespace-only file")
+                return []
+            return [{"doc": doc, "path": where, "text": text, "sha256": sha, "encoding": encoding,
+                     "n_chars": len(text), "title": "", "source": "", "date": "", "url": ""}]
+        if suffix in TABLE_SUFFIXES:
+            return _documents_from_table(_table_from_bytes(raw, suffix, where), doc, where, sha, columns, report)
+        if suffix in HTML_SUFFIXES:
+            return _document_from_html(raw, doc, where, sha, report)
+    except CorpusError as exc:
+        if on_bad_file == "error" or "duplicate document ids" in str(exc) or "text column" in str(exc) \
+                or "no column" in str(exc):
+            raise
+        report.skip(doc, str(exc).replace(f"{where}: ", ""))
+        return []
+    report.skip(doc, f"not a supported file type ({suffix or 'no suffix'})")
+    return []
 
 
 def list_corpus_files(corpus: Path) -> list[Path]:
-    """All text files under ``corpus`` (nested folders too), in a stable order."""
+    """All files under ``corpus`` (nested folders too, hidden ones aside), in a stable order."""
     if not corpus.exists():
         raise CorpusError(f"{corpus}: corpus folder does not exist")
     if corpus.is_file():
         return [corpus]
-    files = sorted(p for p in corpus.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted((p for p in corpus.rglob("*") if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(corpus).parts)),
+                   key=lambda p: p.relative_to(corpus).as_posix())
     if not files:
         raise CorpusError(f"{corpus}: corpus folder has no files")
     return files
 
 
-def load_corpus(corpus: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
+                on_bad_file: str = "skip", progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every file of ``corpus``.
 
-    Returns ``(documents, skipped)``: the documents table (``schema.DOCUMENTS``) and a table
-    ``doc, reason`` of files that were not loaded (wrong type, empty), so that the run can
-    record them.
+    ``on_bad_file``: "skip" records an undecodable or unparsable file in the skipped table and
+    goes on; "error" stops at it. A text column missing from a table, or duplicate document
+    ids, always stop the run: they are a wrong mapping, not one bad file.
+
+    Returns ``(documents, skipped)``: ``schema.DOCUMENTS`` and a ``doc, reason`` table.
+    ``documents.attrs["warnings"]`` lists corpus-level warnings (e.g. no Arabic text).
     """
+    if on_bad_file not in ("skip", "error"):
+        raise CorpusError(f"on_bad_file must be 'skip' or 'error', not {on_bad_file!r}")
+    columns = columns if isinstance(columns, ColumnMap) else ColumnMap.from_dict(columns)
     corpus = Path(corpus).resolve()
     root = corpus if corpus.is_dir() else corpus.parent
-    rows, skipped = [], []
-    for path in list_corpus_files(corpus):
-        doc = path.relative_to(root).as_posix()
-        if path.suffix.lower() not in TEXT_SUFFIXES:
-            skipped.append({"doc": doc, "reason": f"not a supported file type ({path.suffix or 'no suffix'})"})
+    report = LoadReport()
+    rows: list[dict] = []
+    from tqdm.auto import tqdm
+
+    for path in tqdm(list_corpus_files(corpus), desc="load", unit="file", disable=not progress, mininterval=5):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix.lower() == ".zip":
+            try:
+                archive = zipfile.ZipFile(path)
+            except zipfile.BadZipFile:
+                report.skip(rel, "not a valid zip archive")
+                continue
+            with archive:
+                for member in sorted(archive.namelist()):
+                    if member.endswith("/") or Path(member).name.startswith("."):
+                        continue
+                    doc = f"{rel}/{member}"
+                    rows += _read_member(archive.read(member), member, doc, f"{path}!{member}",
+                                         columns, report, on_bad_file)
             continue
-        raw = path.read_bytes()
-        text, encoding = decode_bytes(raw, path)
-        if not text.strip():
-            skipped.append({"doc": doc, "reason": "empty or whitespace-only file"})
-            continue
-        rows.append({
-            "doc": doc, "path": str(path), "text": text,
-            "sha256": hashlib.sha256(raw).hexdigest(), "encoding": encoding,
-            "n_chars": len(text), "title": "", "source": "", "date": "", "url": "",
-        })
+        rows += _read_member(path.read_bytes(), path.name, rel, str(path), columns, report, on_bad_file)
     if not rows:
-        raise CorpusError(f"{corpus}: no readable text documents ({len(skipped)} files skipped)")
-    documents = DOCUMENTS.check(pd.DataFrame(rows), "load")
-    return documents, pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
+        detail = "; ".join(f"{s['doc']}: {s['reason']}" for s in report.skipped[:3])
+        raise CorpusError(f"{corpus}: no readable documents ({len(report.skipped)} inputs skipped"
+                          + (f": {detail}" if detail else "") + ")")
+    documents = pd.DataFrame(rows)
+    duplicated = documents["doc"][documents["doc"].duplicated()].unique().tolist()
+    if duplicated:
+        raise CorpusError(f"{corpus}: duplicate document ids {duplicated[:5]}")
+    documents = DOCUMENTS.check(documents.astype({"n_chars": "int64"}), "load")
+    from .normalize import arabic_letter_ratio
+
+    sample = "".join(documents["text"].head(200).str.slice(0, 2000))
+    if arabic_letter_ratio(sample) < 0.2:
+        report.warnings.append(
+            f"the corpus has little or no Arabic text ({arabic_letter_ratio(sample):.0%} of letters are Arabic): "
+            "Arabic normalization, stop words and patterns will not apply")
+    documents.attrs["warnings"] = report.warnings
+    return documents, pd.DataFrame(report.skipped, columns=SKIPPED_COLUMNS)

@@ -31,9 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "min_topic_size": None,        # None: sized to the corpus (topics.auto_sizes)
     "n_neighbors": None,           # None: sized to the corpus
     "patterns": None,              # None: toolkit/resources/chrome_patterns.yml
-    "switch_penalty": 0.3,         # separation: cost of a core/insert change within a document
+    "switch_penalty": 0.25,        # separation: cost of a core/insert change (in threshold units)
     "max_paragraph_words": 200,    # longer lines are cut at sentence ends
     "gold": "data/gold/seeds_lines.csv",  # hand labels to score against; None when absent
+    "columns": None,               # table inputs: {text, title, id, date, source, url} -> column
+    "on_bad_file": "skip",         # "skip" (recorded) or "error" for undecodable/unparsable files
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
@@ -72,6 +74,10 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
             raise ParameterError(f"parameter '{key}' must be an integer >= 2 or null, got {value!r}")
     if not isinstance(params["switch_penalty"], (int, float)) or params["switch_penalty"] < 0:
         raise ParameterError("parameter 'switch_penalty' must be a number >= 0")
+    if params["columns"] is not None and not isinstance(params["columns"], dict):
+        raise ParameterError("parameter 'columns' must be a mapping such as {text: content, source: site}")
+    if params["on_bad_file"] not in ("skip", "error"):
+        raise ParameterError("parameter 'on_bad_file' must be 'skip' or 'error'")
     if params["focus"] is not None and not str(params["focus"]).strip():
         params["focus"] = None
     if not params["run_name"]:

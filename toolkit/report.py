@@ -120,7 +120,19 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
     notebook_times = []
     started = time.perf_counter()
     wall_start = datetime.now(timezone.utc)
-    os.environ.setdefault("TOOLKIT_PROGRESS", "1" if progress else "0")
+    # The kernels inherit this: long stages draw progress bars on stderr, which papermill
+    # relays to this terminal (log_output) when progress is on.
+    os.environ["TOOLKIT_PROGRESS"] = "1" if progress else "0"
+    if progress:
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("    %(message)s"))
+        papermill_log = logging.getLogger("papermill")
+        if not papermill_log.handlers:
+            papermill_log.addHandler(handler)
+        papermill_log.setLevel(logging.INFO)
+        papermill_log.propagate = False
     for name in NOTEBOOKS:
         source = NOTEBOOK_DIR / f"{name}.ipynb"
         target = partial / "notebooks" / f"{name}.ipynb"
@@ -129,7 +141,7 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
         t0 = time.perf_counter()
         try:
             pm.execute_notebook(str(source), str(target), parameters=run_params, kernel_name=kernel,
-                                cwd=str(REPO_ROOT), progress_bar=False, log_output=False,
+                                cwd=str(REPO_ROOT), progress_bar=False, log_output=progress,
                                 request_save_on_cell_execute=False,
                                 # The kernel warns about its own TCP transport on every start.
                                 extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -164,10 +176,23 @@ def render_html(notebook: Path, html: Path) -> None:
     html.write_text(body, encoding="utf-8")
 
 
+def _relative(path: str, corpus: str) -> str:
+    try:
+        return Path(path.split("!")[0]).resolve().relative_to(Path(corpus).resolve()).as_posix() + (
+            "!" + path.split("!", 1)[1] if "!" in path else "")
+    except ValueError:
+        return path
+
+
 def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: list,
                    html_seconds: float, total_seconds: float, wall_start: datetime) -> None:
     work = run_dir / "work"
-    documents = pd.read_parquet(work / "documents.parquet", columns=["doc", "sha256", "encoding", "n_chars"])
+    documents = pd.read_parquet(work / "documents.parquet", columns=["doc", "path", "sha256", "encoding", "n_chars"])
+    # One entry per input file (a table or archive member holds many documents).
+    files = (documents.groupby(["path", "sha256"], sort=False)
+             .agg(documents=("doc", "size"), encoding=("encoding", "first"), n_chars=("n_chars", "sum"))
+             .reset_index())
+    files["path"] = [_relative(p, params["corpus"]) for p in files["path"]]
     skipped = pd.read_parquet(work / "skipped.parquet") if (work / "skipped.parquet").exists() else pd.DataFrame()
     timings = json.loads((work / "timings.json").read_text("utf-8")) if (work / "timings.json").exists() else []
     extra = json.loads((work / "run_info.json").read_text("utf-8")) if (work / "run_info.json").exists() else {}
@@ -175,7 +200,8 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
         "run": params["run_name"],
         "started_utc": wall_start.isoformat(timespec="seconds"),
         "parameters": params,
-        "inputs": documents.to_dict("records"),
+        "inputs": files.to_dict("records"),
+        "documents": int(len(documents)),
         "skipped_inputs": skipped.to_dict("records"),
         "stages": timings + [{"stage": "render_html", "seconds": html_seconds}],
         "notebooks": notebook_times,

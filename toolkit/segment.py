@@ -35,11 +35,14 @@ def iter_lines(text: str):
         start = end + 1
 
 
-def split_lines(documents: pd.DataFrame) -> pd.DataFrame:
+def split_lines(documents: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
     """One row per non-blank (not whitespace-only) line of every document."""
+    from tqdm.auto import tqdm
+
     documents = DOCUMENTS.check(documents, "segment.split_lines input")
     rows = []
-    for doc, text in zip(documents["doc"], documents["text"]):
+    for doc, text in tqdm(zip(documents["doc"], documents["text"]), total=len(documents), desc="lines",
+                          unit="doc", disable=not progress, mininterval=5):
         for number, start, end, line in iter_lines(text):
             if not line.strip():
                 continue

@@ -57,15 +57,21 @@ def _neighbour_mean(E: np.ndarray, values: np.ndarray, k: int, block: int = 512)
 
     Exact, in blocks of rows so that memory stays at ``block x n`` float32 similarities.
     """
-    E = np.asarray(E, dtype=np.float32)
+    import torch
+
+    from .encoder import bf16_matmul_is_fast
+
+    E = torch.from_numpy(np.ascontiguousarray(E, dtype=np.float32))
+    if len(E) > 20000 and bf16_matmul_is_fast():
+        # On large corpora the n x n similarities dominate; bf16 matrix units make them ~8x
+        # cheaper, and nearest neighbours do not need more than bf16's three digits.
+        E = E.to(torch.bfloat16)
     n = len(E)
     k = max(1, min(k, n))
     out = np.empty(n)
     for start in range(0, n, block):
         sims = E[start:start + block] @ E.T
-        # Stable ordering on ties so that the same input gives the same neighbours.
-        nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k] if n <= 4096 else \
-            np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        nearest = torch.topk(sims, k, dim=1, sorted=True).indices.numpy()
         out[start:start + block] = values[nearest].mean(axis=1)
     return out
 
@@ -118,7 +124,7 @@ class FocusSeparator:
     pieces_ : list of dicts describing parts found after related-articles blocks.
     """
 
-    def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.3,
+    def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  random_state=0):
         self.seed_share = seed_share
@@ -176,8 +182,10 @@ class FocusSeparator:
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
             s = scores[idx]
-            cost_core = weight[idx] * np.maximum(0.0, theta - s)
-            cost_insert = weight[idx] * np.maximum(0.0, s - theta)
+            # Costs in units of the threshold, so that switch_penalty means the same for any
+            # embedder's similarity scale.
+            cost_core = weight[idx] * np.maximum(0.0, theta - s) / theta
+            cost_insert = weight[idx] * np.maximum(0.0, s - theta) / theta
             states = viterbi_runs(cost_core, cost_insert, self.switch_penalty)
             for j, i in enumerate(idx):
                 if states[j] == 1:
@@ -210,15 +218,15 @@ class FocusSeparator:
     @staticmethod
     def _related_block_ends(lines: pd.DataFrame) -> dict[str, list[int]]:
         """Per document, the line numbers that end a related-articles block."""
-        rel = lines[lines["label"] == "related"].sort_values(["doc", "line"])
+        docs_with_blocks = set(lines.loc[lines["label"] == "related", "doc"])
         ends: dict[str, list[int]] = {}
-        for doc, group in rel.groupby("doc", sort=False):
-            doc_lines = lines[lines["doc"] == doc].sort_values("line")["line"].tolist()
-            related = set(group["line"])
-            for k, ln in enumerate(doc_lines):
-                nxt = doc_lines[k + 1] if k + 1 < len(doc_lines) else None
-                if ln in related and nxt is not None and nxt not in related:
-                    ends.setdefault(doc, []).append(int(ln))
+        subset = lines[lines["doc"].isin(docs_with_blocks)].sort_values(["doc", "line"])
+        for doc, group in subset.groupby("doc", sort=False):
+            numbers = group["line"].tolist()
+            related = (group["label"] == "related").tolist()
+            for k in range(len(numbers) - 1):
+                if related[k] and not related[k + 1]:
+                    ends.setdefault(doc, []).append(int(numbers[k]))
         return ends
 
     def _glued_articles(self, doc, idx, segments, E, block_ends, labels, reasons) -> None:
@@ -282,26 +290,27 @@ def line_table(lines: pd.DataFrame, segments: pd.DataFrame, separation: pd.DataF
     lines = LINES.check(lines, "separate.line_table lines")
     seg = segments.merge(separation, on=["doc", "segment"]).merge(
         topics[["doc", "segment", "topic"]], on=["doc", "segment"])
-    seg["chars"] = seg["end"] - seg["start"]
-    per_line = {}
-    for (doc, line), g in seg.groupby(["doc", "line"], sort=False):
+    seg["chars"] = (seg["end"] - seg["start"]).clip(lower=1)
+    multi = seg.duplicated(["doc", "line"], keep=False)
+    single = seg.loc[~multi, ["doc", "line", "label", "reason", "topic", "score"]]
+    combined = []
+    for (doc, line), g in seg[multi].groupby(["doc", "line"], sort=False):  # lines cut in several
         by_label = g.groupby("label")["chars"].sum()
-        label = by_label.idxmax() if by_label.nunique() > 1 else by_label.index[0]
         main = g.loc[g["chars"].idxmax()]
-        score = float(np.average(g["score"], weights=np.maximum(g["chars"], 1)))
-        reason = main["reason"] if len(g) == 1 else f"{len(g)} paragraphs; longest: {main['reason']}"
-        per_line[(doc, int(line))] = (label, reason, int(main["topic"]), round(score, 4))
-    rows = []
-    for doc, line, label, reason in zip(lines["doc"], lines["line"], lines["label"], lines["reason"]):
-        if label:
-            rows.append((doc, int(line), label, reason, -1, np.nan))
-        else:
-            key = (doc, int(line))
-            if key not in per_line:
-                raise ValueError(f"line {doc}:{line} was kept by cleaning but has no paragraph")
-            rows.append((doc, int(line), *per_line[key]))
-    out = pd.DataFrame(rows, columns=list(LINE_LABELS.columns))
+        combined.append({"doc": doc, "line": line, "label": by_label.idxmax(),
+                         "reason": f"{len(g)} paragraphs; longest: {main['reason']}",
+                         "topic": main["topic"], "score": float(np.average(g["score"], weights=g["chars"]))})
+    per_line = pd.concat([single, pd.DataFrame(combined, columns=single.columns)], ignore_index=True)
+    kept = lines.loc[lines["label"] == "", ["doc", "line"]].merge(per_line, on=["doc", "line"], how="left")
+    if kept["label"].isna().any():
+        first = kept[kept["label"].isna()].iloc[0]
+        raise ValueError(f"line {first['doc']}:{first['line']} was kept by cleaning but has no paragraph")
+    cleaned = lines.loc[lines["label"] != "", ["doc", "line", "label", "reason"]].assign(topic=-1, score=np.nan)
+    out = pd.concat([kept, cleaned], ignore_index=True)
+    order = lines[["doc", "line"]].reset_index().rename(columns={"index": "_order"})
+    out = out.merge(order, on=["doc", "line"]).sort_values("_order").drop(columns="_order")
     out = out.astype({"line": "int64", "topic": "int64", "score": "float64"})
+    out["score"] = out["score"].round(4)
     return LINE_LABELS.check(out, "separate.line_table")
 
 

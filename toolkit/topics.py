@@ -42,10 +42,12 @@ def arabic_stop_words() -> list[str]:
 
 def surface_forms(texts) -> dict[str, str]:
     """Map each normalized token to its most frequent surface spelling in ``texts``."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+    raw = Counter()
     for text in texts:
-        for token in _SURFACE_TOKEN.findall(strip_invisible(strip_tatweel(strip_diacritics(text)))):
-            counts[match_key(token)][token] += 1
+        raw.update(_SURFACE_TOKEN.findall(strip_invisible(strip_tatweel(strip_diacritics(text)))))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for token, n in raw.items():  # normalize each distinct token once
+        counts[match_key(token)][token] += n
     # Ties go to the alphabetically first spelling so that the choice is reproducible.
     return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in counts.items()}
 
@@ -80,6 +82,7 @@ class TopicModel:
         homogeneous, finer topics a reader can name; "eom" favours a few large clusters and,
         on a corpus dominated by one story, often returns that story as a single topic.
     random_state : seed for UMAP.
+    verbose : BERTopic reports each step (reduction, clustering, representation) as it goes.
 
     Attributes (after ``fit``)
     --------------------------
@@ -91,7 +94,8 @@ class TopicModel:
     """
 
     def __init__(self, embedding_model, min_topic_size=None, n_neighbors=None, n_components=5,
-                 top_n_words=10, min_paragraphs=20, cluster_selection="leaf", random_state=0):
+                 top_n_words=10, min_paragraphs=20, cluster_selection="leaf", random_state=0,
+                 verbose=False):
         self.embedding_model = embedding_model
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -100,6 +104,7 @@ class TopicModel:
         self.min_paragraphs = min_paragraphs
         self.cluster_selection = cluster_selection
         self.random_state = random_state
+        self.verbose = verbose
 
     def _vectorizer(self, n_paragraphs: int):
         from sklearn.feature_extraction.text import CountVectorizer
@@ -155,7 +160,8 @@ class TopicModel:
                                     prediction_data=True)
             model = BERTopic(embedding_model=self.embedding_model, umap_model=umap_model,
                              hdbscan_model=hdbscan_model, vectorizer_model=vectorizer,
-                             top_n_words=self.top_n_words, calculate_probabilities=False)
+                             top_n_words=self.top_n_words, calculate_probabilities=False,
+                             verbose=self.verbose)
             topics, probabilities = model.fit_transform(docs, embeddings)
             probabilities = np.asarray(probabilities, dtype=float)
             self.note_ = (f"{n} paragraphs; UMAP n_neighbors={neighbors}, "
@@ -181,6 +187,13 @@ class TopicModel:
         words = self.topic_words_.get(topic, [])[:n_words]
         prefix = "outliers" if topic == -1 else str(topic)
         return f"{prefix}: " + " · ".join(words) if words else prefix
+
+
+def map_sample(n: int, max_points: int = 5000, random_state: int = 0) -> np.ndarray:
+    """Indices of the paragraphs drawn on the map: all, or a seeded sample of ``max_points``."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(random_state).choice(n, size=max_points, replace=False))
 
 
 def map_2d(embeddings: np.ndarray, random_state: int = 0) -> np.ndarray:
