@@ -196,6 +196,7 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
     skipped = pd.read_parquet(work / "skipped.parquet") if (work / "skipped.parquet").exists() else pd.DataFrame()
     timings = json.loads((work / "timings.json").read_text("utf-8")) if (work / "timings.json").exists() else []
     extra = json.loads((work / "run_info.json").read_text("utf-8")) if (work / "run_info.json").exists() else {}
+    loading = json.loads((work / "loading.json").read_text("utf-8")) if (work / "loading.json").exists() else {}
     manifest = {
         "run": params["run_name"],
         "started_utc": wall_start.isoformat(timespec="seconds"),
@@ -203,6 +204,7 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
         "inputs": files.to_dict("records"),
         "documents": int(len(documents)),
         "skipped_inputs": skipped.to_dict("records"),
+        "warnings": loading.get("warnings", []),
         "stages": timings + [{"stage": "render_html", "seconds": html_seconds}],
         "notebooks": notebook_times,
         "wall_seconds": round(total_seconds, 3),

@@ -134,6 +134,13 @@ class TopicModel:
             "n_components": int(self.n_components),
         }
         vectorizer = self._vectorizer(n)
+        try:
+            vocabulary = vectorizer.fit(docs).vocabulary_
+        except ValueError:  # every word a stop word, or no words at all
+            vocabulary = {}
+        if len(vocabulary) < 2:
+            # c-TF-IDF needs at least two distinct words; a corpus this small is one topic.
+            return self._single_topic(segments, sorted(vocabulary), n)
         if n < self.min_paragraphs:
             from bertopic.cluster import BaseCluster
             from bertopic.dimensionality import BaseDimensionalityReduction
@@ -180,6 +187,18 @@ class TopicModel:
             "topic": np.asarray(topics, dtype="int64"),
             "topic_probability": np.round(np.nan_to_num(probabilities, nan=0.0), 6),
         }), "topics.fit")
+        return self
+
+    def _single_topic(self, segments: pd.DataFrame, words: list[str], n: int) -> "TopicModel":
+        self.model_ = None
+        self.sizes_ = {"n_paragraphs": n, "n_neighbors": 0, "min_topic_size": 0, "n_components": 0}
+        forms = surface_forms(segments["text"].tolist())
+        self.topic_words_ = {0: [forms.get(w, w) for w in words]}
+        self.note_ = (f"{n} paragraphs with fewer than two distinct content words: no topic model; "
+                      "all paragraphs form one topic")
+        self.assignments_ = TOPIC_ASSIGNMENTS.check(pd.DataFrame({
+            "doc": segments["doc"].values, "segment": segments["segment"].values,
+            "topic": np.zeros(n, dtype="int64"), "topic_probability": np.ones(n)}), "topics.fit")
         return self
 
     def label(self, topic: int, n_words: int = 4) -> str:

@@ -69,11 +69,16 @@ class RunFolder:
     # stage timings
     @contextmanager
     def stage(self, name: str):
-        """Time a stage and append it to ``work/timings.json``."""
+        """Time a stage and append it to ``work/timings.json`` with the process's peak memory
+        so far (each notebook runs in its own kernel process)."""
+        import resource
+
         start = time.perf_counter()
         try:
             yield
         finally:
             timings = self.load_json("timings", default=[])
-            timings.append({"stage": name, "seconds": round(time.perf_counter() - start, 3)})
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            timings.append({"stage": name, "seconds": round(time.perf_counter() - start, 3),
+                            "peak_rss_mb": round(peak_mb)})
             self.save_json(timings, "timings")

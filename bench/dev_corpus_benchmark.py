@@ -1,0 +1,67 @@
+"""End-to-end benchmark on the SaudiNewsNet dev corpus (15,042 articles): wall time and peak
+memory per stage, cold (empty embedding cache) and rerun (cache filled).
+
+usage: python bench/dev_corpus_benchmark.py [--corpus ../shared/corpora/saudinewsnet-dev]
+       [--out outputs/dev-bench] [--keep-cache]
+
+Runs `python -m toolkit run CORPUS --out OUT --cache-dir OUT-cache` twice and prints, for each
+run, the manifest's stages (seconds, peak RSS of the notebook process that ran the stage),
+the notebooks' wall times, and the peak RSS of the whole run (all processes). Targets on this
+2-core machine: cold run <= 20 min (issue 3) / 10 min (issue 5), rerun <= 2 min, peak RSS <= 6 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_once(corpus: Path, out: Path, cache: Path, label: str) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "toolkit", "run", str(corpus), "--out", str(out),
+                             "--cache-dir", str(cache), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        print(result.stderr[-2000:])
+        raise SystemExit(f"{label} run failed")
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    print(f"\n== {label}: {wall / 60:.1f} min wall ({wall:.0f} s); peak RSS of any process "
+          f"{max(before, peak_children) / 1024 / 1024:.2f} GB")
+    print(f"{'stage':22s} {'seconds':>9s} {'peak RSS MB':>12s}")
+    for stage in manifest["stages"]:
+        print(f"{stage['stage']:22s} {stage['seconds']:9.1f} {stage.get('peak_rss_mb', ''):>12}")
+    for nb in manifest["notebooks"]:
+        print(f"notebook {nb['notebook']:28s} {nb['seconds']:7.1f} s")
+    print(f"documents {manifest['documents']}, skipped inputs {len(manifest['skipped_inputs'])}, "
+          f"embedding {manifest['embedding']}")
+    print(f"report.html {(out / 'report.html').stat().st_size / 1e6:.1f} MB")
+    return {"wall": wall, "manifest": manifest}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared/corpora/saudinewsnet-dev"))
+    parser.add_argument("--out", default=str(ROOT / "outputs/dev-bench"))
+    parser.add_argument("--keep-cache", action="store_true", help="do not empty the embedding cache first")
+    args = parser.parse_args()
+    out, cache = Path(args.out), Path(args.out + "-cache")
+    if cache.exists() and not args.keep_cache:
+        shutil.rmtree(cache)
+    cold = run_once(Path(args.corpus), out, cache, "cold (empty embedding cache)")
+    rerun = run_once(Path(args.corpus), out, cache, "rerun (embeddings from cache)")
+    print(f"\ncold {cold['wall'] / 60:.1f} min, rerun {rerun['wall'] / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
