@@ -64,10 +64,11 @@ embed_stats
 # %%
 with run.stage("topics"):
     topic_model = topics.TopicModel(embedder, min_topic_size=p["min_topic_size"], n_neighbors=p["n_neighbors"],
-                                    random_state=p["seed"], verbose=show_progress).fit(segments, vectors)
+                                    random_state=p["seed"], verbose=show_progress,
+                                    cache_dir=p["cache_dir"]).fit(segments, vectors)
     # The map shows at most 5,000 paragraphs (a seeded sample on large corpora).
     on_map = topics.map_sample(len(vectors), random_state=p["seed"])
-    coords = topics.map_2d(vectors[on_map], random_state=p["seed"])
+    coords = topics.map_2d(vectors[on_map], random_state=p["seed"], cache_dir=p["cache_dir"])
 assignments = topic_model.assignments_
 run.save_frame(assignments, "topics")
 run.save_array(coords, "map_2d")
