@@ -52,7 +52,7 @@ from IPython.display import HTML, Image, Markdown, display
 
 from toolkit import figures
 from toolkit.params import resolve
-from toolkit.report import arabic_block, html_table, score_lines
+from toolkit.report import arabic_block, html_table, package_versions, score_lines
 from toolkit.workspace import RunFolder
 
 p = resolve({k: v for k, v in globals().items() if k in {
@@ -101,6 +101,10 @@ display(Markdown(
     f"**Seed:** {p['seed']}. **Focus:** {info['focus_origin']}:"))
 if info.get("focus"):
     display(HTML(arabic_block(info["focus"])))
+encodings = documents["encoding"].value_counts()
+display(Markdown("**Inputs:** " + ", ".join(f"{n} documents as `{escape(e)}`" for e, n in encodings.items())
+                 + (f"; the main text of HTML pages was extracted with trafilatura "
+                    f"{package_versions().get('trafilatura', '')}" if documents["encoding"].str.endswith("+trafilatura").any() else "")))
 if len(skipped):
     reasons = skipped["reason"].str.replace(r"\d+", "N", regex=True).value_counts().rename_axis("reason").reset_index(name="inputs")
     display(Markdown(f"**Skipped inputs** (not analysed; all listed in `manifest.json`): {len(skipped)}"))

