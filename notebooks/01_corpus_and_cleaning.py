@@ -42,13 +42,10 @@ on_bad_file = "skip"
 import os
 
 from toolkit import clean, load, segment
-from toolkit.params import resolve
+from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
-p = resolve({k: v for k, v in globals().items() if k in {
-    "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
-    "columns", "on_bad_file"}})
+p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
 
 # %%

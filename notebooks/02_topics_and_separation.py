@@ -43,13 +43,10 @@ import os
 from pathlib import Path
 
 from toolkit import embed, separate, topics
-from toolkit.params import resolve
+from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
-p = resolve({k: v for k, v in globals().items() if k in {
-    "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
-    "columns", "on_bad_file"}})
+p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
 documents, lines, segments = (run.load_frame(n) for n in ("documents", "lines", "segments"))
 show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"

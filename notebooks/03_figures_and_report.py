@@ -51,14 +51,11 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from toolkit import figures
-from toolkit.params import resolve
+from toolkit.params import from_namespace
 from toolkit.report import arabic_block, html_table, package_versions, score_lines
 from toolkit.workspace import RunFolder
 
-p = resolve({k: v for k, v in globals().items() if k in {
-    "corpus", "run_dir", "run_name", "focus", "seed", "embedding_backend", "cache_dir",
-    "min_topic_size", "n_neighbors", "patterns", "switch_penalty", "max_paragraph_words", "gold",
-    "columns", "on_bad_file"}})
+p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
 documents, skipped, lines, segments, assignments = (
     run.load_frame(n) for n in ("documents", "skipped", "lines", "segments", "topics"))

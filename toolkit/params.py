@@ -83,3 +83,8 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
     if not params["run_name"]:
         params["run_name"] = Path(params["run_dir"]).name
     return params
+
+
+def from_namespace(namespace: dict, base: Path | None = None) -> dict[str, Any]:
+    """``resolve`` the parameters a notebook's ``parameters`` cell defined (its globals())."""
+    return resolve({k: namespace[k] for k in DEFAULTS if k in namespace}, base)
