@@ -122,7 +122,7 @@ class LineCleaner:
     # ------------------------------------------------------------ transform
     def transform(self, lines: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
         """Return ``lines`` with ``label``/``reason`` set for the lines set aside."""
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         if not hasattr(self, "patterns_"):
             raise RuntimeError("LineCleaner.transform called before fit")

@@ -243,7 +243,7 @@ def embed_texts(texts: list[str], embedder: BaseEmbedder, cache: EmbeddingCache 
     known = cache.get(list(unique)) if cache is not None else {}
     missing = [h for h in unique if h not in known]
     if missing:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         computed = []
         bar = tqdm(total=len(missing), desc="embed", unit="para", disable=not progress, mininterval=5)

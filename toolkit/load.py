@@ -282,7 +282,7 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
     root = corpus if corpus.is_dir() else corpus.parent
     report = LoadReport()
     rows: list[dict] = []
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     for path in tqdm(list_corpus_files(corpus), desc="load", unit="file", disable=not progress, mininterval=5):
         rel = path.relative_to(root).as_posix()

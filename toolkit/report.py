@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,7 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
 
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("    %(message)s"))
+        handler.addFilter(_progress_only)
         papermill_log = logging.getLogger("papermill")
         if not papermill_log.handlers:
             papermill_log.addHandler(handler)
@@ -162,6 +164,15 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
     os.replace(partial, final)
     log(f"[run] done: {final}")
     return final
+
+
+_PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)
+
+
+def _progress_only(record) -> bool:
+    """Relay progress bars, BERTopic's step log and warnings from the notebooks; not
+    papermill's cell log or the tables the notebooks display."""
+    return any(_PROGRESS.search(line) for line in str(record.getMessage()).splitlines())
 
 
 def render_html(notebook: Path, html: Path) -> None:

@@ -37,7 +37,7 @@ def iter_lines(text: str):
 
 def split_lines(documents: pd.DataFrame, progress: bool = False) -> pd.DataFrame:
     """One row per non-blank (not whitespace-only) line of every document."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     documents = DOCUMENTS.check(documents, "segment.split_lines input")
     rows = []

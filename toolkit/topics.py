@@ -52,7 +52,7 @@ def surface_forms(texts) -> dict[str, str]:
     return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in counts.items()}
 
 
-def cached_umap(embeddings: np.ndarray, cache_dir, **umap_params) -> np.ndarray:
+def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, **umap_params) -> np.ndarray:
     """UMAP of ``embeddings`` with ``umap_params``, cached on disk by a hash of both.
 
     UMAP is the slowest step of a large run (3 minutes for 77,000 paragraphs on 2 cores) and
@@ -74,6 +74,9 @@ def cached_umap(embeddings: np.ndarray, cache_dir, **umap_params) -> np.ndarray:
         path = Path(cache_dir) / "umap" / f"{digest.hexdigest()[:32]}.npy"
         if path.exists():
             return np.load(path)
+    if verbose:
+        print(f"progress: UMAP to {umap_params.get('n_components')} dimensions on {len(vectors)} paragraphs "
+              "(minutes on large corpora; cached for reruns)", flush=True)
     reduced = UMAP(**umap_params).fit_transform(vectors).astype(np.float32)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,7 +194,7 @@ class TopicModel:
 
             neighbors = min(sizes["n_neighbors"], n - 1)
             # UMAP runs here (cached) and BERTopic receives the reduced vectors.
-            reduced = cached_umap(embeddings, self.cache_dir, n_neighbors=neighbors,
+            reduced = cached_umap(embeddings, self.cache_dir, verbose=self.verbose, n_neighbors=neighbors,
                                   n_components=min(self.n_components, n - 2), min_dist=0.0,
                                   metric="cosine", random_state=self.random_state,
                                   low_memory=True, n_jobs=1)
