@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "run_dir": "outputs/seeds",    # where this run's outputs go
     "run_name": "seeds",
     "focus": SEED_FOCUS,           # Arabic description of the coverage under study
-    "seed": 42,                    # drives every random choice (UMAP, mixtures, sampling)
+    "seed": 42,                    # drives every random choice (UMAP, map sampling)
     "embedding_backend": "use-multilingual-v3",
     "cache_dir": "data/cache",     # embedding cache (safe to delete)
     "min_topic_size": None,        # None: sized to the corpus (topics.auto_sizes)
