@@ -158,7 +158,9 @@ class LineCleaner:
             for i in range(start, end):
                 out[i] = ("related", f"in the related-articles block opened by '{marker}' (line {doc['line'].iat[start]})")
 
-        chrome = [self._chrome_reason(texts[i], keys[i], words[i], in_tail=self._in_tail(words, i))
+        # The footer zone: lines after the document's last body-length line.
+        last_body = max((i for i, w in enumerate(words) if w >= self.body_words), default=-1)
+        chrome = [self._chrome_reason(texts[i], keys[i], words[i], in_tail=i >= last_body)
                   for i in range(n)]
         self._grow_chrome(chrome, words, doc["line"].tolist())
         for i, reason in enumerate(chrome):
@@ -169,10 +171,6 @@ class LineCleaner:
             if not out[i][0]:
                 out[i] = ("duplicate", reason)
         return out
-
-    def _in_tail(self, words: list[int], i: int) -> bool:
-        """True when no body-length line follows line ``i`` (the document's footer zone)."""
-        return all(w < self.body_words for w in words[i + 1:])
 
     def _chrome_reason(self, text: str, key: str, n_words: int, in_tail: bool) -> str:
         stripped = text.strip()

@@ -13,6 +13,11 @@ class CorpusError(ToolkitError):
     """The corpus cannot be read; the message names the file and the problem."""
 
 
+class ColumnMappingError(CorpusError):
+    """A table's columns do not fit the mapping (no text column, duplicate ids): the whole
+    corpus is read wrongly, so this stops a run even where one bad file would be skipped."""
+
+
 class ParameterError(ToolkitError):
     """A parameter has the wrong type or value."""
 

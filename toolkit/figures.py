@@ -74,6 +74,14 @@ def _ensure_fonts():
         setup_fonts()
 
 
+def _stacked_by_label(ax, table: pd.DataFrame) -> None:
+    """Horizontal bars of ``table`` (rows x LABELS columns) stacked in label order."""
+    left = np.zeros(len(table))
+    for label in LABELS:
+        ax.barh(table.index, table[label], left=left, color=LABEL_COLORS[label], label=label)
+        left += table[label].to_numpy()
+
+
 def composition(line_labels: pd.DataFrame, path: Path, top_n: int = 40) -> Path:
     """Per-document composition: stacked bars of lines by label (the ``top_n`` documents with
     the most lines set aside when the corpus is larger)."""
@@ -82,10 +90,7 @@ def composition(line_labels: pd.DataFrame, path: Path, top_n: int = 40) -> Path:
     if len(counts) > top_n:
         counts = counts.loc[(counts.sum(axis=1) - counts["core"]).sort_values(ascending=False, kind="stable").index[:top_n]]
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(counts) + 1.6))
-    left = np.zeros(len(counts))
-    for label in LABELS:
-        ax.barh(counts.index, counts[label], left=left, color=LABEL_COLORS[label], label=label)
-        left += counts[label].to_numpy()
+    _stacked_by_label(ax, counts)
     ax.invert_yaxis()
     ax.set_xlabel("lines")
     ax.set_title("Composition of each document by label — تركيب كل مقال حسب التصنيف"
@@ -169,10 +174,7 @@ def by_outlet(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, to
     share = counts.div(counts.sum(axis=1), axis=0)
     fig, axes = plt.subplots(1, 2, figsize=(13, 0.42 * len(counts) + 1.8), sharey=True)
     for ax, table, xlabel in ((axes[0], counts, "lines"), (axes[1], share, "share of the outlet's lines")):
-        left = np.zeros(len(table))
-        for label in LABELS:
-            ax.barh(table.index, table[label], left=left, color=LABEL_COLORS[label], label=label)
-            left += table[label].to_numpy()
+        _stacked_by_label(ax, table)
         ax.set_xlabel(xlabel)
     axes[0].invert_yaxis()
     axes[0].legend(ncol=5, loc="upper center", bbox_to_anchor=(1.0, -0.08 - 0.25 / max(len(counts), 1)), frameon=False)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import CorpusError
+from .errors import ColumnMappingError, CorpusError
 from .schema import DOCUMENTS
 
 TEXT_SUFFIXES = (".txt",)
@@ -83,15 +83,15 @@ class ColumnMap:
             given = getattr(self, name)
             if given:
                 if given not in columns:
-                    raise CorpusError(f"{where}: no column '{given}' for {name} (columns: {', '.join(columns)})")
+                    raise ColumnMappingError(f"{where}: no column '{given}' for {name} (columns: {', '.join(columns)})")
                 out[name] = given
                 continue
             found = [lower[c] for c in candidates if c in lower]
             if name == "text" and len(found) > 1:
-                raise CorpusError(f"{where}: several possible text columns {found}; name one with columns.text")
+                raise ColumnMappingError(f"{where}: several possible text columns {found}; name one with columns.text")
             out[name] = found[0] if found else None
         if out["text"] is None:
-            raise CorpusError(f"{where}: no text column (looked for {', '.join(COLUMN_CANDIDATES['text'])}; "
+            raise ColumnMappingError(f"{where}: no text column (looked for {', '.join(COLUMN_CANDIDATES['text'])}; "
                               f"columns: {', '.join(columns)}); name it with columns.text")
         return out
 
@@ -192,7 +192,7 @@ def _documents_from_table(table: pd.DataFrame, doc_prefix: str, where: str, sha:
         [str(i) for i in range(1, len(table) + 1)])
     duplicated = ids[ids.duplicated()].unique().tolist()
     if duplicated:
-        raise CorpusError(f"{where}: duplicate document ids in column '{mapping['id']}': {duplicated[:5]}")
+        raise ColumnMappingError(f"{where}: duplicate document ids in column '{mapping['id']}': {duplicated[:5]}")
     for position, (row, doc_id) in enumerate(zip(table.to_dict("records"), ids), start=1):
         doc = f"{doc_prefix}#{doc_id}"
         text = _clean_cell(row.get(mapping["text"]))
@@ -240,9 +240,10 @@ def _read_member(raw: bytes, name: str, doc: str, where: str, columns: ColumnMap
             return _documents_from_table(_table_from_bytes(raw, suffix, where), doc, where, sha, columns, report)
         if suffix in HTML_SUFFIXES:
             return _document_from_html(raw, doc, where, sha, report)
+    except ColumnMappingError:
+        raise
     except CorpusError as exc:
-        if on_bad_file == "error" or "duplicate document ids" in str(exc) or "text column" in str(exc) \
-                or "no column" in str(exc):
+        if on_bad_file == "error":
             raise
         report.skip(doc, str(exc).replace(f"{where}: ", ""))
         return []
