@@ -42,7 +42,7 @@ on_bad_file = "skip"
 import os
 from pathlib import Path
 
-from toolkit import embed, separate, topics
+from toolkit import embed, framing, interactive, separate, topics
 from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
@@ -98,6 +98,20 @@ run.save_json({
     "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
     "embedding": {"backend": embedder.name, "cache_key": embedder.cache_key, **embed_stats},
 }, "run_info")
+
+# %% [markdown]
+# ## For the report: typical lines of each topic and BERTopic's interactive views
+#
+# Both need the embeddings or the fitted model, which live in this notebook's kernel.
+
+# %%
+with run.stage("topic views"):
+    typical = framing.typical_lines(segments, assignments, separator.result_, vectors)
+    views, views_skipped = interactive.topic_views(topic_model, segments["text"].tolist(), coords, on_map,
+                                                   random_state=p["seed"])
+    interactive.save_views(views, views_skipped, run.work("views"))
+run.write_csv(typical, "typical_lines.csv")
+print("interactive views:", sorted(views), "skipped:", views_skipped)
 
 # %% [markdown]
 # ## Result

@@ -50,7 +50,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
-from toolkit import figures
+from toolkit import actors, claims, figures, framing, interactive, passages
 from toolkit.params import from_namespace
 from toolkit.report import arabic_block, html_table, package_versions, score_lines
 from toolkit.workspace import RunFolder
@@ -174,6 +174,137 @@ display(Image(filename=str(figure_paths["heatmap"])))
 
 # %%
 display(Image(filename=str(figure_paths["map"])))
+
+# %% [markdown]
+# ## Actors and places — الفاعلون والأماكن
+#
+# People, institutions and places named in the coverage lines (`core`), from a gazetteer
+# (`toolkit/resources/actors.csv`), title patterns (<bdi>وزير الخارجية الروسي سيرغي لافروف</bdi>),
+# institution and place patterns (<bdi>وزارة الدفاع الأمريكية</bdi>، <bdi>منطقة كورسك</bdi>) and the corpus
+# itself (how far a name runs, surnames alone). Spellings are merged by the editable rules in
+# `toolkit/resources/actor_merge_rules.csv`, applied after orthographic normalization. Every mention,
+# with its line and character offsets, is in `tables/actor_mentions.csv`; counts per document in
+# `tables/actors.csv`.
+
+# %%
+outlet = actors.outlets(documents)
+by_source = documents["source"].ne("").all()
+coverage = actors.coverage_lines(lines, line_labels)
+with run.stage("actors"):
+    actor_model = actors.ActorExtractor().fit(coverage, documents)
+    run.write_csv(actor_model.counts_, "actors.csv")
+    run.write_csv(actor_model.mentions_, "actor_mentions.csv")
+    actor_matrix = actors.by_outlet(actor_model.counts_)
+    actor_figure = figures.actor_heatmap(actor_matrix, run.figure("actors.png"),
+                                         "outlet" if by_source else "document")
+totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
+          .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))
+          .sort_values(["mentions", "name"], ascending=[False, True]))
+display(Markdown(f"**{len(totals)} actors and places**, {len(actor_model.mentions_)} mentions in "
+                 f"{len(coverage)} coverage lines" + ("" if by_source else
+                 "; this corpus has no outlet metadata, so each document counts as its own outlet") + "."))
+display(Image(filename=str(actor_figure)))
+display(HTML(html_table(totals, max_rows=60)))
+display(Markdown("**Spellings merged into one actor** (rule, gazetteer variant or surname):"))
+display(HTML(html_table(actor_model.merged_variants_, max_rows=80)) if len(actor_model.merged_variants_)
+        else Markdown("No two spellings of one name in this corpus."))
+
+# %% [markdown]
+# ## Numeric claims — الادعاءات الرقمية
+#
+# Every quantity stated in the coverage lines: digits (Western or Arabic-Indic, <bdi>١٠٬٠٠٠</bdi>),
+# number words (<bdi>عشرة آلاف</bdi>), ranges (<bdi>10,000 إلى 12,000</bdi>) and vague quantities
+# (<bdi>عشرات الآلاف</bdi> = 10,000–99,999), with the counted noun, the kind of quantity
+# (`toolkit/resources/claim_units.yml`) and the speaker (the subject of the attribution verb before
+# it: <bdi>قال، أكد، أفاد</bdi> ...). Dates, years, clock times and
+# article numbers are not counted. Full table: `tables/claims.csv`.
+
+# %%
+with run.stage("claims"):
+    claim_model = claims.ClaimExtractor().fit(coverage, actor_model.mentions_)
+    run.write_csv(claim_model.claims_, "claims.csv")
+    claims_figure = figures.claims_by_outlet(claim_model.claims_, outlet, run.figure("claims_troops.png"))
+claim_table = claim_model.claims_.assign(value=claim_model.claims_["value"].map("{:,.0f}".format),
+                                         value_max=claim_model.claims_["value_max"].map(
+                                             lambda v: "" if pd.isna(v) else f"{v:,.0f}"))
+kinds = claim_model.claims_["quantity"].replace("", "(no unit)").value_counts()
+display(Markdown(f"**{len(claim_table)} numeric claims** ("
+                 + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "); numbers not taken as claims: "
+                 + (", ".join(f"{n} {k}" for k, n in sorted(claim_model.skipped_.items())) or "none") + "."))
+troops = claim_table[claim_table["quantity"] == "troops"]
+if claims_figure is not None:
+    display(Markdown(f"**Troop numbers** ({len(troops)} claims), by outlet:"))
+    display(Image(filename=str(claims_figure)))
+    display(HTML(html_table(troops[["doc", "line", "number_text", "value", "value_max", "qualifier", "unit",
+                                    "speaker", "text"]], max_rows=200)))
+else:
+    display(Markdown("No troop-number claims in this coverage."))
+display(Markdown("**All claims** (first 200; all in `tables/claims.csv`):"))
+display(HTML(html_table(claim_table[["doc", "line", "number_text", "value", "value_max", "qualifier", "unit",
+                                     "quantity", "speaker", "text"]], max_rows=200)))
+
+# %% [markdown]
+# ## Shared passages — المقاطع المشتركة
+#
+# Sentences (8+ words) of the coverage that two outlets both carry, such as wire copy or the same
+# quotation: word 3-grams of the normalized sentences, MinHash with locality-sensitive hashing for
+# candidates, then the exact Jaccard similarity, kept at 0.5 or more. Full table:
+# `tables/shared_passages.csv`.
+
+# %%
+with run.stage("shared passages"):
+    passage_model = passages.SharedPassageFinder(random_state=p["seed"]).fit(coverage, outlet)
+    run.write_csv(passage_model.pairs_, "shared_passages.csv")
+pairs = passage_model.pairs_
+display(Markdown(f"{passage_model.n_sentences_} sentences compared, {passage_model.n_candidates_} candidate pairs, "
+                 f"**{len(pairs)} shared passages** between {pairs[['outlet_a', 'outlet_b']].drop_duplicates().shape[0]} "
+                 "pairs of outlets."))
+if len(pairs):
+    display(HTML(html_table(pairs[["doc_a", "line_a", "doc_b", "line_b", "similarity", "text_a", "text_b"]],
+                            arabic_columns=("text_a", "text_b"), max_rows=50)))
+else:
+    closest = passage_model.closest_
+    display(Markdown("No sentence of one outlet reaches the threshold against another outlet's."
+                     + (f" The closest pair (similarity {closest['similarity']:.2f}) is "
+                        f"`{escape(closest['doc_a'])}` line {closest['line_a']} and "
+                        f"`{escape(closest['doc_b'])}` line {closest['line_b']}:" if closest else "")))
+    if closest:
+        display(HTML(html_table(pd.DataFrame([closest]), arabic_columns=("text_a", "text_b"))))
+
+# %% [markdown]
+# ## Framing — الأطر
+#
+# Which topics each outlet's coverage falls into: the share of its `core` lines in each topic
+# (`-1` collects paragraphs no topic claimed), and the coverage paragraphs closest to each topic's
+# centroid (`tables/typical_lines.csv`).
+
+# %%
+with run.stage("framing"):
+    shares = framing.topic_shares(line_labels, outlet)
+    run.write_csv(shares, "framing.csv")
+    framing_figure = figures.framing(framing.share_matrix(shares, topic_labels), run.figure("framing.png"))
+display(Image(filename=str(framing_figure)))
+typical = pd.read_csv(run.table("typical_lines.csv"))
+typical.insert(1, "topic words", typical["topic"].map(topic_labels))
+display(HTML(html_table(typical, arabic_columns=("text", "topic words"), max_rows=90)))
+
+# %% [markdown]
+# ## Interactive topic views — عروض تفاعلية للموضوعات
+#
+# BERTopic's own views of this run's model: hover for the words and paragraphs, drag to zoom,
+# double-click to reset. plotly.js is embedded in this file once, so the views work offline. The
+# static figures above are the print versions.
+
+# %%
+views, views_skipped = interactive.load_views(run.work("views"))
+offline = interactive.OfflineFigures()
+titles = {"topics": "Intertopic distance map", "documents": "Paragraphs and topics",
+          "hierarchy": "Topic hierarchy", "terms": "Top words per topic"}
+for name, fig in views.items():
+    display(Markdown(f"**{titles[name]}**"))
+    display(HTML(offline.to_html(fig, div_id=f"view-{name}")))
+for name, reason in views_skipped.items():
+    display(Markdown(f"*{titles[name]}: not drawn ({escape(reason)}).*"))
 
 # %% [markdown]
 # ## Against the hand labels — مقارنة بالتصنيف اليدوي

@@ -41,6 +41,27 @@ def test_run_writes_every_output(two_runs):
     assert not list(run.parent.glob(".*.partial"))
 
 
+def test_findings_tables_on_the_seed_corpus(two_runs):
+    tables = two_runs[0] / "tables"
+    actors = pd.read_csv(tables / "actors.csv", keep_default_na=False)
+    pyongyang = actors[actors["name"] == "بيونغ يانغ"]
+    assert "بيونج يانج" in pyongyang["variants"].iloc[0] and pyongyang["mentions"].sum() >= 10
+    assert {"أنتوني بلينكن", "سيرغي لافروف", "كيم جونغ أون", "مارك روته", "كورسك"} <= set(actors["name"])
+    claims = pd.read_csv(tables / "claims.csv", keep_default_na=False)
+    troops = claims[claims["quantity"] == "troops"]
+    assert set(troops["doc"].str[:3]) == {"000", "001", "002", "003", "004"}  # every article's troop figure
+    lines = pd.read_csv(tables / "lines.csv")
+    core = set(zip(lines.loc[lines["label"] == "core", "doc"], lines.loc[lines["label"] == "core", "line"]))
+    assert set(zip(claims["doc"], claims["line"])) <= core  # claims come from coverage lines only
+    shared = pd.read_csv(tables / "shared_passages.csv")
+    assert shared.empty  # the seeds share no wording (test_passages checks the closest pair)
+    assert list(shared.columns[:7]) == ["doc_a", "line_a", "doc_b", "line_b", "similarity", "text_a", "text_b"]
+    framing = pd.read_csv(tables / "framing.csv")
+    assert framing.groupby("outlet")["share"].sum().round(3).eq(1.0).all()
+    for figure in ("actors", "claims_troops", "framing"):
+        assert (two_runs[0] / "figures" / f"{figure}.png").stat().st_size > 5000, figure
+
+
 def test_every_input_line_appears_exactly_once(two_runs):
     lines = pd.read_csv(two_runs[0] / "tables" / "lines.csv")
     expected = {(p.name, i) for p in SEEDS.glob("*.txt")
@@ -73,7 +94,10 @@ def test_report_is_self_contained_and_escaped(two_runs):
     html = (two_runs[0] / "report.html").read_text("utf-8")
     assert html.count("data:image/png;base64") >= 5
     assert 'dir="rtl"' in html and "كوريا" in html
-    assert "<script src=\"http" not in html.replace("https://cdnjs", "")  # no remote scripts needed for content
+    assert "<script src=\"http" not in html  # nothing loads from the network (require.js, MathJax dropped)
+    assert html.count("plotly.js v") == 1  # the library embedded once
+    for view in ("topics", "documents", "hierarchy", "terms"):
+        assert f'id="view-{view}"' in html, view
     assert "import pandas" not in html  # inputs hidden (--no-input)
 
 

@@ -204,3 +204,68 @@ def by_day(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_s
     ax.set_title("Coverage by day — التغطية حسب اليوم")
     ax.legend(frameon=False, fontsize=8, ncol=2)
     return _save(fig, path)
+
+
+def actor_heatmap(matrix: pd.DataFrame, path: Path, column_label: str = "outlet") -> Path:
+    """Mentions of the most named actors (rows) per outlet or document (columns)."""
+    _ensure_fonts()
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * matrix.shape[1] + 4), 0.38 * max(len(matrix), 1) + 2))
+    if matrix.empty:
+        ax.text(0.5, 0.5, "no actors found in the coverage", ha="center", va="center")
+        ax.set_axis_off()
+    else:
+        sns.heatmap(matrix, annot=matrix.shape[1] <= 20, fmt="d", cmap="Purples",
+                    cbar_kws={"label": "mentions"}, ax=ax)
+        ax.set_xlabel(column_label)
+        ax.set_ylabel("")
+        plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+    ax.set_title(f"Actors and places per {column_label} — الفاعلون والأماكن")
+    return _save(fig, path)
+
+
+def claims_by_outlet(claims: pd.DataFrame, outlet: pd.Series, path: Path, quantity: str = "troops") -> Path | None:
+    """The ``quantity`` claims of each outlet on a log scale: a dot per number, a bar per range."""
+    _ensure_fonts()
+    rows = claims[claims["quantity"] == quantity].copy()
+    if rows.empty:
+        return None
+    rows["outlet"] = rows["doc"].map(outlet).fillna(rows["doc"]).astype(str)
+    order = sorted(rows["outlet"].unique())
+    y = {o: k for k, o in enumerate(order)}
+    markers = {"exact": "o", "about": "D", "more_than": ">", "less_than": "<", "up_to": "<",
+               "at_least": ">", "range": "|", "vague": "s"}
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(order) + 1.8))
+    seen = set()
+    for k, r in enumerate(rows.itertuples(index=False)):
+        jitter = ((k % 5) - 2) * 0.06
+        yy = y[r.outlet] + jitter
+        if not np.isnan(r.value_max):
+            ax.plot([r.value, r.value_max], [yy, yy], color="#495057", lw=3, alpha=0.6,
+                    label=None if "span" in seen else "range / vague span")
+            seen.add("span")
+        ax.scatter([r.value], [yy], marker=markers.get(r.qualifier, "o"), s=60, color="#d9480f", zorder=3,
+                   label=None if r.qualifier in seen else r.qualifier)
+        seen.add(r.qualifier)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(order)), order)
+    ax.set_xlabel(f"claimed number ({quantity})")
+    ax.set_title(f"Claims of {quantity} numbers by outlet — الأرقام المعلنة حسب المصدر")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.2 / max(len(order), 1)), ncol=4, frameon=False)
+    return _save(fig, path)
+
+
+def framing(matrix: pd.DataFrame, path: Path) -> Path:
+    """Share of each outlet's coverage lines (rows) in each topic (columns)."""
+    _ensure_fonts()
+    fig, ax = plt.subplots(figsize=(max(7, 0.7 * matrix.shape[1] + 4), 0.45 * max(len(matrix), 1) + 3))
+    if matrix.empty:
+        ax.text(0.5, 0.5, "no coverage lines", ha="center", va="center")
+        ax.set_axis_off()
+    else:
+        sns.heatmap(matrix, annot=matrix.shape[1] <= 16 and matrix.shape[0] <= 30, fmt=".0%", cmap="YlGnBu",
+                    vmin=0, vmax=1, cbar_kws={"label": "share of the outlet's coverage lines"}, ax=ax)
+        ax.set_ylabel("outlet")
+        ax.set_xlabel("topic")
+        plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+    ax.set_title("Framing: topics of each outlet's coverage — أطر التغطية في كل مصدر")
+    return _save(fig, path)

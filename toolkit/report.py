@@ -185,7 +185,17 @@ def render_html(notebook: Path, html: Path) -> None:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    html.write_text(body, encoding="utf-8")
+    html.write_text(self_contained(body), encoding="utf-8")
+
+
+_EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
+
+
+def self_contained(html: str) -> str:
+    """Drop the template's CDN scripts (require.js, MathJax): the report uses neither, and with
+    require.js present the embedded plotly.js would register as an AMD module instead of
+    ``window.Plotly``, so the interactive views would break whenever the network is on."""
+    return _EXTERNAL_SCRIPT.sub("", html)
 
 
 def _relative(path: str, corpus: str) -> str:
@@ -242,7 +252,8 @@ REPORT_CSS = """
 """
 
 
-def html_table(df: pd.DataFrame, arabic_columns=("text", "top_words", "title", "reason", "focus"),
+def html_table(df: pd.DataFrame, arabic_columns=("text", "top_words", "title", "reason", "focus", "name", "variants",
+                                                 "variant", "speaker", "unit", "number_text"),
                max_rows: int = 200) -> str:
     """An HTML table with Arabic columns right-to-left; every cell is HTML-escaped."""
     from html import escape

@@ -151,3 +151,77 @@ TOPICS = Contract(
     },
     key=("topic",),
 )
+
+ACTORS = Contract(
+    "actors.csv", "actor per document",
+    {
+        "name": ("str", "merged form of the name (gazetteer name, else the most frequent full spelling)"),
+        "variants": ("str", "every spelling of this actor seen in the coverage, separated by ' | '"),
+        "kind": ("str", "person|institution|place"),
+        "doc": ("str", "document id"),
+        "mentions": ("int", "mentions in the document's coverage lines"),
+        "outlet": ("str", "the document's source, or the document id when the corpus has no source"),
+    },
+    key=("name", "doc"),
+)
+
+ACTOR_MENTIONS = Contract(
+    "actor_mentions.csv", "mention of an actor",
+    {
+        "doc": ("str", "document id"),
+        "line": ("int", "line number"),
+        "start": ("int", "character offset of the mention in the document text"),
+        "end": ("int", "offset one past its end"),
+        "name": ("str", "merged name"),
+        "kind": ("str", "person|institution|place"),
+        "surface": ("str", "the mention as written (diacritics and a leading و/ب/ل removed)"),
+    },
+    key=("doc", "start"),
+)
+
+CLAIMS = Contract(
+    "claims.csv", "numeric claim",
+    {
+        "doc": ("str", "document id"),
+        "line": ("int", "line number"),
+        "start": ("int", "character offset of the number in the document text"),
+        "end": ("int", "offset one past the number (and its multiplier word)"),
+        "value": ("float", "the quantity (lower bound of a range or a vague quantity)"),
+        "value_max": ("float", "upper bound of a range or a vague quantity; empty for one number"),
+        "qualifier": ("str", "exact|about|more_than|less_than|up_to|at_least|range|vague"),
+        "unit": ("str", "the counted noun as written (جندي، مادة، بلدة); empty when none"),
+        "quantity": ("str", "the unit's kind from resources/claim_units.yml (troops, time, ...); other"),
+        "speaker": ("str", "who is quoted as saying it; empty when no one is"),
+        "number_text": ("str", "the number as written"),
+        "text": ("str", "the line's text"),
+    },
+    key=("doc", "start"),
+)
+
+SHARED_PASSAGES = Contract(
+    "shared_passages.csv", "pair of near-duplicate sentences in two outlets",
+    {
+        "doc_a": ("str", "document of the first occurrence"),
+        "line_a": ("int", "its line"),
+        "doc_b": ("str", "document in another outlet"),
+        "line_b": ("int", "its line"),
+        "similarity": ("float", "Jaccard similarity of the two sentences' word 3-grams"),
+        "text_a": ("str", "sentence in doc_a"),
+        "text_b": ("str", "sentence in doc_b"),
+        "outlet_a": ("str", "outlet of doc_a"),
+        "outlet_b": ("str", "outlet of doc_b"),
+    },
+    key=("doc_a", "line_a", "doc_b", "line_b", "text_a", "text_b"),
+)
+
+TYPICAL_LINES = Contract(
+    "typical_lines.csv", "typical coverage paragraph of a topic",
+    {
+        "topic": ("int", "topic id"),
+        "doc": ("str", "document id"),
+        "line": ("int", "line of the paragraph"),
+        "similarity": ("float", "cosine of the paragraph to its topic's centroid"),
+        "text": ("str", "paragraph text"),
+    },
+    key=("topic", "doc", "line", "text"),
+)

@@ -124,6 +124,7 @@ class TopicModel:
     model_ : the fitted BERTopic.
     assignments_ : ``schema.TOPIC_ASSIGNMENTS`` table.
     topic_words_ : dict topic id -> list of surface-form top words.
+    surface_forms_ : dict normalized word -> its most frequent spelling in the corpus.
     sizes_ : the sizes actually used (dict).
     note_ : how the model was fitted, for the report.
     """
@@ -216,6 +217,7 @@ class TopicModel:
         self.model_ = model
         self.sizes_ = sizes
         forms = surface_forms(docs)
+        self.surface_forms_ = forms
         self.topic_words_ = {
             int(t): [forms.get(w, w) for w, _ in (model.get_topic(t) or []) if w]
             for t in sorted(set(int(x) for x in topics))

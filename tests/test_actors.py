@@ -1,0 +1,113 @@
+"""Actors and places: gazetteer, title patterns, merge rules, surnames, counts per document."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.actors import ActorExtractor, coverage_lines, load_merge_rules, outlets
+from toolkit.normalize import normalize_arabic
+
+
+def frame(lines: dict[str, list[str]]) -> pd.DataFrame:
+    rows = []
+    for doc, texts in lines.items():
+        offset = 0
+        for n, text in enumerate(texts, start=1):
+            rows.append({"doc": doc, "line": n, "start": offset, "text": text})
+            offset += len(text) + 1
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    lines = frame({
+        "a.txt": [
+            "قال وزير الخارجية الأميركي أنتوني بلينكن إن الوضع خطير.",
+            "وأكد بلينكين أن بلاده تتابع ما يجري في بيونغ يانغ.",
+            "وقال الرئيس ترمب إن الاتفاق قريب.",
+        ],
+        "b.txt": [
+            "ووصل وزير الخارجية الروسي سيرغي لافروف إلى بيونج يانج، حيث التقى نظيرته تشوي سون هوي.",
+            "وقال لافروف إن العلاقات وثيقة، وأشار ترامب إلى ذلك أيضا.",
+            "وقالت وزارة الدفاع الأمريكية إن القوات وصلت إلى منطقة كورسك.",
+            "وقال باسكال دايز-بيرغون، المتخصص في شؤون الكوريتين، إن التصعيد مستبعد.",
+        ],
+    })
+    documents = pd.DataFrame({"doc": ["a.txt", "b.txt"], "source": ["الحرة", ""]})
+    return ActorExtractor().fit(lines, documents)
+
+
+def total(fitted, name):
+    return int(fitted.counts_.loc[fitted.counts_["name"] == name, "mentions"].sum())
+
+
+def test_spelling_variants_are_merged_by_the_rules(fitted):
+    assert total(fitted, "بيونغ يانغ") == 2  # بيونغ يانغ and بيونج يانج
+    assert total(fitted, "دونالد ترامب") == 2  # ترمب and ترامب
+    merged = fitted.merged_variants_
+    by_variant = dict(zip(merged["variant"], merged["merged_by"]))
+    assert "غ → ج" in by_variant["بيونج يانج"]
+    assert "ترمب → ترامب" in by_variant["ترمب"]
+    assert "بلينكين → بلينكن" in by_variant["بلينكين"]
+
+
+def test_a_title_finds_a_name_the_gazetteer_lacks(fitted):
+    people = set(fitted.counts_.loc[fitted.counts_["kind"] == "person", "name"])
+    assert "تشوي سون هوي" in people  # نظيرته ... تشوي سون هوي
+    assert "باسكال دايز-بيرغون" in people  # name, then its title after a comma
+    # The name stops where the corpus stops supporting it: not "أنتوني بلينكن إن".
+    assert not any(name.endswith(" إن") for name in people)
+
+
+def test_institutions_and_places_from_patterns(fitted):
+    kinds = dict(zip(fitted.counts_["name"], fitted.counts_["kind"]))
+    assert kinds["وزارة الدفاع الأمريكية"] == "institution"
+    assert kinds["كورسك"] == "place"
+
+
+def test_counts_per_document_with_outlet_and_traceable_mentions(fitted):
+    lavrov = fitted.counts_[fitted.counts_["name"] == "سيرغي لافروف"]
+    assert lavrov[["doc", "mentions"]].values.tolist() == [["b.txt", 2]]  # full name + surname
+    assert lavrov["variants"].iloc[0] == "سيرغي لافروف | لافروف"
+    blinken = fitted.counts_[fitted.counts_["name"] == "أنتوني بلينكن"]
+    assert blinken["outlet"].tolist() == ["الحرة"]
+    assert set(fitted.counts_.loc[fitted.counts_["doc"] == "b.txt", "outlet"]) == {"b.txt"}
+    m = fitted.mentions_.iloc[0]
+    assert m["end"] > m["start"]
+
+
+def test_a_leading_conjunction_or_preposition_is_not_part_of_the_name():
+    lines = frame({"d.txt": ["التقى وزير الخارجية سيرغي لافروف ثم وصل لافروف إلى موسكو ولموسكو مكانة."]})
+    fitted = ActorExtractor().fit(lines)
+    moscow = fitted.mentions_[fitted.mentions_["name"] == "موسكو"]
+    assert moscow["surface"].tolist() == ["موسكو", "موسكو"]
+    text = lines["text"].iloc[0]
+    assert [text[s:e] for s, e in zip(moscow["start"], moscow["end"])] == ["موسكو", "موسكو"]
+
+
+def test_a_verb_after_a_title_is_not_a_name():
+    lines = frame({"d.txt": ['وقال إن زعيم كوريا الشمالية "أوعز بتقديم الدعم".',
+                             "وقالت إن المرشح الجمهوري لرغبته في السلام يتقدم."]})
+    people = set(ActorExtractor().fit(lines).counts_.query("kind == 'person'")["name"])
+    assert "أوعز" not in people and "لرغبته" not in people
+
+
+def test_merge_rules_are_data(tmp_path):
+    rules = tmp_path / "rules.csv"
+    rules.write_text("find,replace,scope,note\nبوتن,بوتين,word,test rule\n", "utf-8")
+    lines = frame({"d.txt": ["قال بوتن إن الحرب مستمرة، وأكد بوتين ذلك."]})
+    fitted = ActorExtractor(merge_rules=rules).fit(lines)
+    assert total(fitted, "فلاديمير بوتين") == 2
+    assert load_merge_rules(rules)[0].find == normalize_arabic("بوتن")
+
+
+def test_outlets_fall_back_to_the_document():
+    docs = pd.DataFrame({"doc": ["x", "y"], "source": ["okaz", ""]})
+    assert outlets(docs).to_dict() == {"x": "okaz", "y": "y"}
+
+
+def test_coverage_lines_keep_only_core(seed_lines):
+    labels = seed_lines[["doc", "line"]].assign(label=["core" if i % 2 else "insert" for i in range(len(seed_lines))])
+    kept = coverage_lines(seed_lines, labels)
+    assert len(kept) == (labels["label"] == "core").sum()

@@ -1,0 +1,112 @@
+"""Numeric claims: digits, Arabic-Indic digits, number words, ranges, units, speakers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.actors import ActorExtractor
+from toolkit.claims import ClaimExtractor
+
+
+def claims_of(*texts: str, doc: str = "t.txt") -> pd.DataFrame:
+    rows, offset = [], 0
+    for n, text in enumerate(texts, start=1):
+        rows.append({"doc": doc, "line": n, "start": offset, "text": text})
+        offset += len(text) + 1
+    lines = pd.DataFrame(rows)
+    mentions = ActorExtractor().fit(lines).mentions_
+    return ClaimExtractor().fit(lines, mentions).claims_
+
+
+def one(text: str) -> dict:
+    table = claims_of(text)
+    assert len(table) == 1, table
+    return table.iloc[0].to_dict()
+
+
+def test_number_words_with_a_multiplier():
+    c = one("أفاد المسؤول بأن عشرة آلاف جندي دخلوا روسيا.")
+    assert (c["value"], c["unit"], c["quantity"]) == (10000, "جندي", "troops")
+
+
+def test_digits_with_a_multiplier_word_and_a_qualifier():
+    c = one("وقال المتحدث إن نحو 10 آلاف جندي يشاركون في القتال.")
+    assert (c["value"], c["qualifier"]) == (10000, "about")
+    c = one("أكثر من 1.5 مليون لاجئ غادروا البلاد.")
+    assert (c["value"], c["qualifier"], c["quantity"]) == (1_500_000, "more_than", "people")
+
+
+def test_arabic_indic_digits_and_separators():
+    c = one("وصل ١٠٬٠٠٠ جندي إلى الحدود.")
+    assert c["value"] == 10000 and c["number_text"] == "١٠٬٠٠٠"
+    assert one("أرسلت 1,500 جندي.")["value"] == 1500
+
+
+def test_compound_number_words():
+    assert one("قتل خمسة وعشرون شخصا في الهجوم.")["value"] == 25
+    assert one("وصل ثلاثمئة مقاتل.")["value"] == 300
+    assert one("نشرت ألفين جندي.")["value"] == 2000
+
+
+def test_ranges_share_a_multiplier():
+    c = one("قد ترسل ما يصل إلى 10,000 إلى 12,000 جندي.")
+    assert (c["value"], c["value_max"], c["qualifier"]) == (10000, 12000, "range")
+    c = one("يتراوح عددهم بين 10 و12 ألف جندي.")
+    assert (c["value"], c["value_max"]) == (10000, 12000)
+
+
+def test_vague_quantities_are_bounded():
+    c = one("أرسلت كوريا الشمالية عشرات الآلاف من الجنود.")
+    assert (c["value"], c["value_max"], c["qualifier"], c["unit"]) == (10000, 99999, "vague", "الجنود")
+
+
+def test_dates_years_times_and_latin_tokens_are_not_claims():
+    table = claims_of("في 13 نوفمبر 2024 وصلت طائرات F-16 عند الساعة 10:30، وفي عام ٢٠٢٣ أيضا.",
+                      "وقعت في يونيو/حزيران 2024 اتفاقية من 23 مادة.")
+    assert table["value"].tolist() == [23]
+    assert table["quantity"].tolist() == ["documents"]
+
+
+def test_a_number_without_a_noun_takes_the_previous_unit():
+    table = claims_of("من أصل عشرة آلاف جندي، ثمة 8 آلاف تم نشرهم في كورسك.")
+    assert table["value"].tolist() == [10000, 8000]
+    assert table["unit"].tolist() == ["جندي", "جندي"]
+
+
+def test_speakers():
+    table = claims_of(
+        'قالت وزارة الخارجية الأميركية، الثلاثاء، إن "نحو 10 آلاف جندي كوري شمالي يشاركون في القتال".',
+        "وقال وزير الخارجية أنتوني بلينكن إن 8 آلاف جندي وصلوا.",
+        "وأضاف: إن 3 آلاف جندي آخرين في الطريق.",
+        "ذكر مسؤول في أوكرانيا أن العشرات من الجنود قتلوا.",
+        "ووصل 500 جندي إلى المنطقة بحسب وكالة الأنباء المركزية.",
+        "وأرسلت كوريا الشمالية 12 ألف جندي.",
+    )
+    assert table["speaker"].tolist() == ["وزارة الخارجية الأميركية", "أنتوني بلينكن", "أنتوني بلينكن",
+                                         "مسؤول في أوكرانيا", "وكالة الأنباء المركزية", ""]
+
+
+def test_offsets_point_at_the_number():
+    table = claims_of("سطر أول بلا أرقام.", "وصل 700 جندي.")
+    row = table.iloc[0]
+    text = "سطر أول بلا أرقام.\nوصل 700 جندي."
+    assert text[row["start"]:row["end"]] == "700"
+    assert math.isnan(row["value_max"])
+
+
+def test_seed_troop_claims_each_have_their_line(seed_lines):
+    """The troop numbers of the five seed articles, each found on its own line."""
+    table = claims_of_frame(seed_lines)
+    troops = table[table["quantity"] == "troops"]
+    found = {(d[:3], int(l), v) for d, l, v in zip(troops["doc"], troops["line"], troops["value"])}
+    for expected in [("000", 4, 10000), ("000", 6, 10000), ("000", 24, 10000), ("001", 12, 10000),
+                     ("002", 7, 10000), ("003", 12, 10000), ("003", 12, 1500), ("004", 19, 8000),
+                     ("004", 21, 10000), ("004", 21, 8000)]:
+        assert expected in found, expected
+
+
+def claims_of_frame(lines: pd.DataFrame) -> pd.DataFrame:
+    kept = lines[lines["label"] == ""][["doc", "line", "start", "text"]]
+    return ClaimExtractor().fit(kept, ActorExtractor().fit(kept).mentions_).claims_

@@ -1,0 +1,421 @@
+"""Numeric claims: every quantity the coverage states, with its unit and who says it.
+
+Contract in: the coverage lines (``doc``, ``line``, ``start``, ``text``) and the actor mentions
+(``schema.ACTOR_MENTIONS``) for speakers. Out: ``schema.CLAIMS``, one row per quantity with its
+character offsets in the document.
+
+What counts as a number: digits in Western or Arabic-Indic form with either thousands separator
+(10,000 / ١٠٬٠٠٠), a multiplier word (10 آلاف، 1.5 مليون), Arabic number words (عشرة آلاف،
+خمسة وعشرون، ثلاثمئة، ألفين), ranges (10,000 إلى 12,000؛ بين 10 و12 ألفا) and vague
+quantities (عشرات الآلاف = 10,000–99,999). Dates, years, clock times, article/resolution
+numbers and numbers inside Latin tokens (F-16) are not claims of a quantity and are skipped.
+
+The unit is the counted noun after the number (skipping من and quotes); its kind comes from
+``resources/claim_units.yml``. A number with no noun of its own (ثمة 8 آلاف تم نشرهم) takes the
+unit of the previous number in the same line. The speaker is the subject of the last
+attribution verb before the number (``resources/attribution.yml``): the actor named between the
+verb and إن/أن/«:», else the words there, else the actor just before the verb (بلينكن ...
+حيث قال إن), else the source after بحسب/وفق; a verb with no subject (وأضاف:) continues the
+document's previous speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .actors import RESOURCES, WORD, _forms, tokenize
+from .normalize import normalize_arabic, western_digits
+from .schema import CLAIMS
+
+_DIGITS = re.compile(r"\d+(?:[,٬.٫]\d+)*")
+_LATIN_ADJACENT = re.compile(r"[A-Za-z]")
+
+UNITS = {"واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثه": 3,
+         "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7,
+         "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10}
+TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
+        "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70,
+        "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90}
+HUNDREDS = {"ميه": 100, "مائه": 100, "مئه": 100, "مءه": 100, "ميتان": 200, "ميتين": 200, "مايتان": 200,
+            "مايتين": 200, "مئتان": 200, "مئتين": 200}
+for _w, _v in (("ثلاث", 3), ("اربع", 4), ("خمس", 5), ("ست", 6), ("سبع", 7), ("ثمان", 8), ("تسع", 9)):
+    for _h in ("ميه", "مائه", "مئه"):
+        HUNDREDS[_w + _h] = _v * 100
+MULTIPLIERS = {"الف": 1e3, "الفا": 1e3, "الاف": 1e3, "الفين": 2e3, "الفان": 2e3, "مليون": 1e6, "مليونا": 1e6,
+               "ملايين": 1e6, "مليونين": 2e6, "مليار": 1e9, "مليارا": 1e9, "مليارات": 1e9, "بليون": 1e9,
+               "تريليون": 1e12}
+# Vague quantities: (lower, upper) of the word alone; a multiplier after it scales both.
+VAGUE = {"عشرات": (10, 99), "العشرات": (10, 99), "مئات": (100, 999), "المئات": (100, 999), "ميات": (100, 999),
+         "الاف": (1000, 9999), "الالاف": (1000, 9999), "ملايين": (1e6, 9.99e6), "الملايين": (1e6, 9.99e6),
+         "بضعه": (3, 9), "بضع": (3, 9)}
+MONTHS = {normalize_arabic(m) for m in (
+    "يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
+    "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين").split()}
+YEAR_WORDS = {normalize_arabic(w) for w in "عام العام سنة السنة لعام".split()}
+REFERENCE_WORDS = {normalize_arabic(w) for w in "المادة مادة رقم البند بند الفقرة فقرة القرار قرار الساعة".split()}
+QUALIFIERS = [  # normalized words before the number -> qualifier
+    (("ما", "يصل", "الي"), "up_to"), (("ما", "يقارب"), "about"), (("ما", "يقرب", "من"), "about"),
+    (("ما", "لا", "يقل", "عن"), "at_least"), (("ما", "يزيد", "علي"), "more_than"),
+    (("ما", "يزيد", "عن"), "more_than"), (("اكثر", "من"), "more_than"), (("ازيد", "من"), "more_than"),
+    (("اقل", "من"), "less_than"), (("نحو",), "about"), (("حوالي",), "about"), (("قرابه",), "about"),
+    (("زهاء",), "about"), (("حتي",), "up_to"),
+]
+
+
+def _load_yaml(name: str) -> dict:
+    return yaml.safe_load((RESOURCES / name).read_text("utf-8")) or {}
+
+
+def load_units(path: str | Path | None = None) -> dict[str, str]:
+    """Counted noun (normalized, without ال) -> kind of quantity."""
+    data = yaml.safe_load(Path(path).read_text("utf-8")) if path else _load_yaml("claim_units.yml")
+    units: dict[str, str] = {}
+    for kind, words in (data or {}).items():
+        if kind == "not_units":
+            continue
+        for w in words or []:
+            key = normalize_arabic(str(w))
+            key = key[2:] if key.startswith("ال") and len(key) > 3 else key
+            units.setdefault(key, kind)
+    return units
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    kind: str  # "num" (digits), "word", "pct"
+    key: str  # normalized word, or the digits
+    surface: str
+    gap: str
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Words and digit runs of a line, in order, with offsets (Arabic-Indic digits read as 0-9)."""
+    western = western_digits(text)  # one character per character: offsets stay valid
+    spans = [(m.start(), m.end(), "num") for m in _DIGITS.finditer(western)]
+    spans += [(m.start(), m.end(), "word") for m in WORD.finditer(text)]
+    spans += [(m.start(), m.end(), "pct") for m in re.finditer("[%٪]", text)]
+    out, last = [], 0
+    for s, e, kind in sorted(spans):
+        if s < last:
+            continue
+        key = western[s:e] if kind == "num" else ("%" if kind == "pct" else normalize_arabic(text[s:e]))
+        out.append(_Tok(s, e, kind, key, text[s:e], text[last:s]))
+        last = e
+    return out
+
+
+def _digits_value(raw: str, multiplied: bool) -> float | None:
+    parts = re.split(r"[,٬.٫]", raw)
+    seps = re.findall(r"[,٬.٫]", raw)
+    if not seps:
+        return float(raw)
+    if all(s in ",٬" for s in seps) and all(len(p) == 3 for p in parts[1:]):
+        return float("".join(parts))
+    if len(seps) == 1 and seps[0] in ".٫" and not (len(parts[1]) == 3 and not multiplied):
+        return float(raw.replace("٫", "."))
+    if all(s == "." for s in seps) and all(len(p) == 3 for p in parts[1:]):
+        return float("".join(parts))  # 10.000 written with a dot for thousands
+    return None
+
+
+def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
+    """An Arabic number word phrase starting at ``i`` (without its multiplier): (value, tokens)."""
+    total, j, expect_and = 0.0, i, False
+    while j < len(toks) and toks[j].kind == "word":
+        key = toks[j].key
+        if expect_and:
+            if not key.startswith("و") or (j > i and not toks[j].gap.strip() == ""):
+                break
+            key = key[1:]
+        value = UNITS.get(key) or TENS.get(key) or HUNDREDS.get(key)
+        if value is None:
+            if key in ("عشر", "عشره") and j > i:  # ثلاثة عشر: 13
+                total += 10
+                j += 1
+                continue
+            break
+        total += value
+        j += 1
+        expect_and = True
+    return (total, j - i) if j > i else None
+
+
+class ClaimExtractor:
+    """Find numeric claims (scikit-learn style; ``fit`` does the work).
+
+    Parameters
+    ----------
+    units : path of a units YAML (None: ``resources/claim_units.yml``).
+    attribution : path of an attribution YAML (None: ``resources/attribution.yml``).
+    carry_lines : a verb with no subject continues the previous speaker for this many lines.
+
+    Attributes: ``claims_`` (``schema.CLAIMS``), ``skipped_`` (counts of numbers not taken as
+    claims, by reason: date, year, time, reference, latin).
+    """
+
+    def __init__(self, units=None, attribution=None, carry_lines=3):
+        self.units = units
+        self.attribution = attribution
+        self.carry_lines = carry_lines
+
+    def fit(self, lines: pd.DataFrame, mentions: pd.DataFrame | None = None) -> "ClaimExtractor":
+        self._units = load_units(self.units)
+        self._not_units = {normalize_arabic(w) for w in _load_yaml("claim_units.yml").get("not_units", [])} \
+            if not self.units else set()
+        att = yaml.safe_load(Path(self.attribution).read_text("utf-8")) if self.attribution \
+            else _load_yaml("attribution.yml")
+        self._verbs = {normalize_arabic(w) for w in att.get("verbs", [])}
+        self._according = [tuple(normalize_arabic(w).split()) for w in att.get("according_to", [])]
+        self._complementizers = {normalize_arabic(w) for w in att.get("complementizers", [])}
+        self.skipped_ = {}
+        by_line = {}
+        if mentions is not None and len(mentions):
+            for key, group in mentions.groupby(["doc", "line"], sort=False):
+                by_line[key] = group.sort_values("start")
+        rows = []
+        last_speaker: dict[str, tuple[int, str]] = {}
+        for row in lines.sort_values(["doc", "line"]).itertuples(index=False):
+            line_mentions = by_line.get((row.doc, int(row.line)))
+            found, speaker_here = self._line_claims(row.text, int(row.start), line_mentions,
+                                                    last_speaker.get(row.doc), int(row.line))
+            for claim in found:
+                rows.append({"doc": row.doc, "line": int(row.line), **claim, "text": row.text})
+            if speaker_here:
+                last_speaker[row.doc] = (int(row.line), speaker_here)
+        table = pd.DataFrame(rows, columns=list(CLAIMS.columns))
+        self.claims_ = CLAIMS.check(table.astype({"line": "int64", "start": "int64", "end": "int64",
+                                                  "value": "float64", "value_max": "float64"}), "claims.fit")
+        return self
+
+    # ------------------------------------------------------------------ one line
+    def _skip(self, reason: str) -> None:
+        self.skipped_[reason] = self.skipped_.get(reason, 0) + 1
+
+    def _line_claims(self, text, offset, mentions, previous, line_no):
+        toks = _tokens(text)
+        claims, i = [], 0
+        last_unit = ("", "")
+        while i < len(toks):
+            parsed = self._number_at(text, toks, i)
+            if parsed is None:
+                i += 1
+                continue
+            value, value_max, qualifier, first, last, reason = parsed
+            if reason:
+                self._skip(reason)
+                i = last + 1
+                continue
+            unit, kind, last = self._unit_after(toks, last)
+            if kind in ("", "other") and value_max is None and 1900 <= value <= 2100 \
+                    and toks[first].kind == "num" and len(toks[first].key) == 4:
+                self._skip("year")
+                i = last + 1
+                continue
+            if not unit:
+                unit, kind = last_unit
+            else:
+                last_unit = (unit, kind)
+            q = self._qualifier(toks, first)
+            claims.append({
+                "start": offset + toks[first].start, "end": offset + toks[parsed[4]].end,
+                "value": float(value), "value_max": float(value_max) if value_max is not None else float("nan"),
+                "qualifier": qualifier or q or "exact", "unit": unit, "quantity": kind if unit else "",
+                "speaker": "", "number_text": text[toks[first].start:toks[parsed[4]].end],
+                "_token": first,
+            })
+            i = last + 1
+        speaker_line = self._speaker_of_line(toks, text, offset, mentions)
+        for claim in claims:
+            claim["speaker"] = self._speaker(toks, text, offset, mentions, claim.pop("_token"), previous, line_no)
+        return claims, speaker_line
+
+    def _number_at(self, text, toks, i):
+        """Parse a quantity at token ``i``: (value, value_max, qualifier, first, last, skip_reason)."""
+        tok = toks[i]
+        before = toks[i - 1] if i else None
+        if tok.kind == "num":
+            s, e = tok.start, tok.end
+            if (s and (_LATIN_ADJACENT.match(text[s - 1]) or text[s - 1] == "-" and s > 1
+                       and _LATIN_ADJACENT.match(text[s - 2]))) or (e < len(text) and _LATIN_ADJACENT.match(text[e])):
+                return 0, None, None, i, i, "latin"
+            if e < len(text) - 1 and text[e] == ":" and text[e + 1].isdigit():
+                return 0, None, None, i, i + 1, "time"
+            if s and text[s - 1] == ":" and s > 1 and text[s - 2].isdigit():
+                return 0, None, None, i, i, "time"
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if (nxt and nxt.key in MONTHS) or any(t.key in MONTHS for t in toks[max(0, i - 2):i]):
+                return 0, None, None, i, i, "date"
+            if before and before.key in REFERENCE_WORDS:
+                return 0, None, None, i, i, "reference"
+            if before and before.key in YEAR_WORDS and len(tok.key) == 4:
+                return 0, None, None, i, i, "year"
+            j = i + 1
+            mult = MULTIPLIERS.get(toks[j].key) if j < len(toks) and toks[j].kind == "word" else None
+            value = _digits_value(tok.key, mult is not None)
+            if value is None:
+                return 0, None, None, i, i, "unreadable"
+            last = i
+            if mult:
+                value, last = value * mult, j
+        elif tok.kind == "word":
+            key = tok.key
+            forms = [f for f, _, _ in _forms(key)]
+            vague = next((VAGUE[f] for f in forms if f in VAGUE), None)
+            if vague:
+                lo, hi = vague
+                j, last = i + 1, i
+                # عشرات الآلاف / مئات الآلاف: the vague count scales the next multiplier.
+                if j < len(toks) and toks[j].key in ("الاف", "الالاف", "ملايين", "الملايين"):
+                    scale = 1e3 if "الاف" in toks[j].key else 1e6
+                    lo, hi, last = lo * scale, hi * scale + (scale - 1), j
+                elif key in ("الاف", "ملايين") and before and (before.kind == "num" or before.key in UNITS):
+                    return None
+                return lo, hi, "vague", i, last, None
+            if key in MULTIPLIERS and not (before and (before.kind == "num" or _word_number(toks, i - 1))):
+                if key in ("الف", "الفين", "الفان", "مليون", "مليار", "مليونين"):
+                    return MULTIPLIERS[key], None, None, i, i, None
+                return None
+            parsed = _word_number(toks, i)
+            if not parsed:
+                return None
+            value, n = parsed
+            if n == 1 and toks[i].key in ("واحد", "واحده"):
+                return None  # "one" is as often "one of" as a quantity
+            last = i + n - 1
+            j = last + 1
+            if j < len(toks) and toks[j].key in MULTIPLIERS:
+                value, last = value * MULTIPLIERS[toks[j].key], j
+        else:
+            return None
+        # A range: X إلى Y, X - Y, بين X و Y (a multiplier on Y alone applies to X too).
+        j = last + 1
+        k = None
+        if j < len(toks):
+            if toks[j].kind == "word" and toks[j].key in ("الي", "حتي"):
+                k = j + 1
+            elif toks[j].kind == "num" and toks[j].gap.strip() in ("-", "–", "—"):
+                k = j
+            elif toks[j].key == "و" and before is not None and before.key == "بين":
+                k = j + 1
+        if k is not None and k < len(toks) and toks[k].kind == "num":
+            second, end = _digits_value(toks[k].key, False), k
+            if second is not None and end + 1 < len(toks) and toks[end + 1].key in MULTIPLIERS:
+                m = MULTIPLIERS[toks[end + 1].key]
+                end += 1
+                if last == i and tok.kind == "num" and value <= second:
+                    value *= m  # بين 10 و12 ألفا: both in thousands
+                second *= m
+            if second is not None and second > value:
+                if end + 1 < len(toks) and toks[end + 1].key in MONTHS:
+                    return 0, None, None, i, end, "date"  # من 8 إلى 13 أكتوبر
+                return value, second, "range", i, end, None
+        return value, None, None, i, last, None
+
+    def _unit_after(self, toks, last):
+        """The counted noun after the number: (surface, kind, index of the last token used)."""
+        j = last + 1
+        if j < len(toks) and toks[j].kind == "pct":
+            return "%", "percent", j
+        if j + 1 < len(toks) and toks[j].key in ("في", "بال") and toks[j + 1].key in ("الميه", "المئه", "المائه"):
+            return "%", "percent", j + 1
+        if j < len(toks) and toks[j].key in ("بالميه", "بالمئه", "بالمائه"):
+            return "%", "percent", j
+        if j < len(toks) and toks[j].key == "من" and j + 1 < len(toks):
+            j += 1
+        if j >= len(toks) or toks[j].kind != "word" or any(c in toks[j].gap for c in ".،,;؛:؟!"):
+            return "", "", last
+        from .topics import arabic_stop_words
+
+        if not hasattr(self, "_stop"):
+            self._stop = set(arabic_stop_words())
+        key = toks[j].key
+        for form, _, _ in _forms(key):
+            bare = form[2:] if form.startswith("ال") and len(form) > 3 else form
+            if bare in self._units:
+                return toks[j].surface, self._units[bare], j
+        if key in self._stop or key in self._not_units or key in MULTIPLIERS or key in UNITS or key in MONTHS:
+            return "", "", last
+        return toks[j].surface, "other", j
+
+    def _qualifier(self, toks, first):
+        for words, name in QUALIFIERS:
+            n = len(words)
+            if first >= n and tuple(t.key for t in toks[first - n:first]) == words:
+                return name
+        return None
+
+    # ------------------------------------------------------------------ speakers
+    def _is_verb(self, key: str) -> bool:
+        return key in self._verbs or (key[:1] in "وف" and key[1:] in self._verbs)
+
+    def _subject(self, toks, text, offset, mentions, v, stop):
+        """Subject of the verb at ``v``: an actor before the complementizer, else the words there."""
+        end = v + 1
+        while end < stop and toks[end].key not in self._complementizers and ":" not in toks[end].gap:
+            end += 1
+        words = [t for t in toks[v + 1:end] if t.kind == "word" and not self._time_word(t.key)]
+        if mentions is not None and words:
+            lo, hi = offset + toks[v].end, offset + (toks[end].start if end < len(toks) else len(text))
+            inside = mentions[(mentions["start"] >= lo) & (mentions["end"] <= hi)]
+            persons = inside[inside["kind"] == "person"]
+            if len(persons):
+                return persons.iloc[-1]["name"]
+            if len(inside) and (inside.iloc[0]["start"] == offset + words[0].start or len(words) > 8):
+                return inside.iloc[0]["name"]  # وزارة الخارجية الأميركية، الثلاثاء، إن
+        if words and len(words) <= 8:  # مسؤول في أوكرانيا
+            return text[words[0].start:words[-1].end].strip(" ،,")
+        return ""
+
+    @staticmethod
+    def _time_word(key: str) -> bool:
+        return key in {"اليوم", "امس", "مساء", "صباح", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء",
+                       "الخميس", "الجمعه", "للصحفيين", "في", "خلال"}
+
+    @staticmethod
+    def _sentence_start(toks, i) -> int:
+        """First token of the sentence holding token ``i``."""
+        for k in range(i, 0, -1):
+            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+                return k
+        return 0
+
+    def _speaker(self, toks, text, offset, mentions, i, previous, line_no):
+        start = self._sentence_start(toks, i)
+        verbs = [v for v in range(start, i) if toks[v].kind == "word" and self._is_verb(toks[v].key)]
+        if verbs:
+            v = verbs[-1]
+            subject = self._subject(toks, text, offset, mentions, v, i)
+            if subject:
+                return subject
+            if mentions is not None:  # بلينكن ... حيث قال إن
+                before = mentions[(mentions["end"] <= offset + toks[v].start)
+                                  & (mentions["start"] >= offset + toks[start].start)]
+                if len(before):
+                    persons = before[before["kind"] == "person"]
+                    return (persons if len(persons) else before).iloc[-1]["name"]
+            if previous and line_no - previous[0] <= self.carry_lines:
+                return previous[1]  # وأضاف: the speaker goes on
+        for k in range(i + 1, len(toks)):
+            for words in self._according:
+                n = len(words)
+                if tuple(t.key for t in toks[k:k + n]) == words:
+                    rest = k + n + (1 if k + n < len(toks) and toks[k + n].key in ("ل", "لـ") else 0)
+                    if mentions is not None:
+                        after = mentions[mentions["start"] >= offset + toks[k].end]
+                        if len(after):
+                            return after.iloc[0]["name"]
+                    span = [t for t in toks[rest:rest + 4] if t.kind == "word"]
+                    return " ".join(t.surface for t in span)
+        return ""
+
+    def _speaker_of_line(self, toks, text, offset, mentions):
+        """The subject of the line's last attribution verb (for a following وأضاف)."""
+        verbs = [v for v in range(len(toks)) if toks[v].kind == "word" and self._is_verb(toks[v].key)]
+        return self._subject(toks, text, offset, mentions, verbs[-1], len(toks)) if verbs else ""

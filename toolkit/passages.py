@@ -1,0 +1,177 @@
+"""Shared passages: near-duplicate sentences that two outlets both carry (wire copy, quotes).
+
+Contract in: the coverage lines (``doc``, ``line``, ``text``) and each document's outlet. Out:
+``schema.SHARED_PASSAGES``, one row per pair of sentences from different outlets.
+
+Method: sentences of at least ``min_words`` words are cut into word 3-grams of their matching key
+(``normalize.match_key``: orthography folded, punctuation dropped). MinHash signatures
+(``n_permutations`` seeded hash functions) and locality-sensitive hashing (bands of rows) find
+candidate pairs without comparing every sentence with every other; each candidate's exact
+Jaccard similarity of 3-grams is then computed and pairs at or above ``threshold`` are kept. A
+sentence shared by many documents yields, for each other outlet, its best match only, so a wire
+sentence in 500 articles does not become 125,000 rows.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from .normalize import match_key
+from .schema import SHARED_PASSAGES
+
+_PRIME = np.uint64((1 << 31) - 1)  # a, b < 2^31 and x < 2^32: a*x + b fits in 64 bits
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a line: cut after . ! ? ؟ ؛ followed by a space."""
+    spans, start = [], 0
+    for m in re.finditer(r"(?<!\.)[.!?؟؛;](?!\.)\s+", text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def shingles(key: str, k: int = 3) -> set[int]:
+    """Word ``k``-grams of a matching key, hashed to stable 32-bit integers (crc32)."""
+    words = key.split()
+    if len(words) < k:
+        return {zlib.crc32(key.encode())} if words else set()
+    return {zlib.crc32(" ".join(words[i:i + k]).encode()) for i in range(len(words) - k + 1)}
+
+
+class SharedPassageFinder:
+    """Find near-duplicate sentences across outlets (scikit-learn style).
+
+    Parameters
+    ----------
+    threshold : minimum Jaccard similarity of the two sentences' word 3-grams.
+    min_words : shorter sentences (datelines, captions, "قال:") are not compared.
+    n_permutations, bands : MinHash size and LSH bands (rows per band = n_permutations / bands);
+        64 / 16 finds pairs at Jaccard 0.5 with probability > 0.99.
+    random_state : seed of the hash functions.
+
+    Attributes: ``pairs_`` (``schema.SHARED_PASSAGES``), ``n_sentences_``, ``n_candidates_``,
+    ``closest_`` (the most similar cross-outlet pair whatever its similarity, on corpora of at
+    most 5,000 sentences; None otherwise).
+    """
+
+    def __init__(self, threshold=0.5, min_words=8, n_permutations=64, bands=16, random_state=0):
+        self.threshold = threshold
+        self.min_words = min_words
+        self.n_permutations = n_permutations
+        self.bands = bands
+        self.random_state = random_state
+
+    def _sentences(self, lines: pd.DataFrame, outlet: pd.Series) -> pd.DataFrame:
+        rows = []
+        for doc, line, text in lines[["doc", "line", "text"]].itertuples(index=False):
+            for s, e in split_sentences(text):
+                sentence = text[s:e].strip()
+                key = match_key(sentence)
+                if len(key.split()) >= self.min_words:
+                    rows.append((doc, int(line), sentence, key))
+        table = pd.DataFrame(rows, columns=["doc", "line", "text", "key"])
+        table["outlet"] = table["doc"].map(outlet).fillna(table["doc"]).astype(str)
+        return table
+
+    def fit(self, lines: pd.DataFrame, outlet: pd.Series) -> "SharedPassageFinder":
+        """``lines``: coverage lines (doc, line, text); ``outlet``: doc -> outlet."""
+        sentences = self._sentences(lines, outlet)
+        self.sentences_ = sentences
+        self.n_sentences_ = len(sentences)
+        sets = [shingles(k) for k in sentences["key"]]
+        candidates = self._candidates(sets)
+        self.n_candidates_ = len(candidates)
+        outlets = sentences["outlet"].to_numpy()
+        best: dict[tuple[int, str], tuple[float, int]] = {}
+        for a, b in candidates:
+            if outlets[a] == outlets[b]:
+                continue
+            union = len(sets[a] | sets[b])
+            sim = len(sets[a] & sets[b]) / union if union else 0.0
+            if sim < self.threshold:
+                continue
+            # Keep, for each sentence, its best match in each other outlet.
+            for x, y in ((a, b), (b, a)):
+                key = (x, outlets[y])
+                if key not in best or (sim, -y) > (best[key][0], -best[key][1]):
+                    best[key] = (sim, y)
+        pairs = {}
+        for (x, _), (sim, y) in best.items():
+            a, b = min(x, y), max(x, y)
+            pairs[(a, b)] = sim
+        rows = []
+        for (a, b), sim in sorted(pairs.items()):
+            ra, rb = sentences.iloc[a], sentences.iloc[b]
+            rows.append({"doc_a": ra["doc"], "line_a": int(ra["line"]), "doc_b": rb["doc"],
+                         "line_b": int(rb["line"]), "similarity": round(sim, 4), "text_a": ra["text"],
+                         "text_b": rb["text"], "outlet_a": ra["outlet"], "outlet_b": rb["outlet"]})
+        table = pd.DataFrame(rows, columns=list(SHARED_PASSAGES.columns))
+        table = table.sort_values(["similarity", "doc_a", "line_a", "doc_b", "line_b"],
+                                  ascending=[False, True, True, True, True], kind="stable")
+        closest = self._closest(sets, outlets) if len(sets) <= 5000 else None
+        self.closest_ = None if closest is None else {
+            "doc_a": sentences["doc"].iat[closest[0]], "line_a": int(sentences["line"].iat[closest[0]]),
+            "doc_b": sentences["doc"].iat[closest[1]], "line_b": int(sentences["line"].iat[closest[1]]),
+            "similarity": round(closest[2], 4), "text_a": sentences["text"].iat[closest[0]],
+            "text_b": sentences["text"].iat[closest[1]]}
+        self.pairs_ = SHARED_PASSAGES.check(table.astype({"line_a": "int64", "line_b": "int64",
+                                                          "similarity": "float64"}), "passages.fit")
+        return self
+
+    def _closest(self, sets, outlets):
+        """The most similar pair of sentences from two outlets, by exact Jaccard over all pairs
+        (small corpora only): what the report shows when no pair reaches the threshold."""
+        from scipy import sparse
+
+        if len(sets) < 2:
+            return None
+        vocab = {v: k for k, v in enumerate(sorted({v for s in sets for v in s}))}
+        rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+        cols = np.fromiter((vocab[v] for s in sets for v in sorted(s)), dtype=np.int64, count=len(rows))
+        X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), len(vocab)))
+        inter = (X @ X.T).toarray()
+        sizes = np.asarray(X.sum(axis=1)).ravel()
+        jaccard = inter / np.maximum(sizes[:, None] + sizes[None, :] - inter, 1)
+        same = outlets[:, None] == outlets[None, :]
+        jaccard[same] = -1
+        a, b = np.unravel_index(int(np.argmax(jaccard)), jaccard.shape)
+        return (int(min(a, b)), int(max(a, b)), float(jaccard[a, b])) if jaccard[a, b] >= 0 else None
+
+    def _candidates(self, sets: list[set[int]]) -> set[tuple[int, int]]:
+        """Pairs of sentence indices sharing an LSH band of their MinHash signatures."""
+        n = len(sets)
+        if n < 2:
+            return set()
+        rng = np.random.default_rng(self.random_state)
+        a = rng.integers(1, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
+        b = rng.integers(0, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
+        lengths = np.array([len(s) for s in sets])
+        values = np.fromiter((v for s in sets for v in s), dtype=np.uint64, count=int(lengths.sum()))
+        owner_start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        signatures = np.empty((n, self.n_permutations), dtype=np.uint64)
+        for p in range(self.n_permutations):
+            h = (a[p] * values + b[p]) % _PRIME
+            signatures[:, p] = np.minimum.reduceat(h, owner_start)
+        rows = self.n_permutations // self.bands
+        pairs: set[tuple[int, int]] = set()
+        for band in range(self.bands):
+            block = signatures[:, band * rows:(band + 1) * rows]
+            buckets: dict[bytes, list[int]] = {}
+            for i in range(n):
+                buckets.setdefault(block[i].tobytes(), []).append(i)
+            for members in buckets.values():
+                if len(members) > 1:
+                    # Large buckets (one sentence repeated across hundreds of documents) are
+                    # linked as a chain plus the first member: enough for "best per outlet".
+                    if len(members) > 50:
+                        pairs.update((members[0], m) for m in members[1:])
+                        pairs.update(zip(members[:-1], members[1:]))
+                    else:
+                        pairs.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
+        return pairs
