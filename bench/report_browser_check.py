@@ -21,6 +21,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import MoveTargetOutOfBoundsException
 from selenium.webdriver.common.by import By
 
 
@@ -81,7 +82,11 @@ def main() -> int:
             width, height = view.size["width"], view.size["height"]
             hover = []
             for px, py in points:
-                ActionChains(driver).move_to_element_with_offset(view, int(px - width / 2), int(py - height / 2)).perform()
+                try:
+                    ActionChains(driver).move_to_element_with_offset(
+                        view, int(px - width / 2), int(py - height / 2)).perform()
+                except MoveTargetOutOfBoundsException:
+                    continue  # a point outside the window of a tall figure
                 time.sleep(0.4)
                 hover = driver.execute_script(
                     "return Array.from(arguments[0].querySelectorAll('.hoverlayer .hovertext')).map(e => e.textContent)",
@@ -99,6 +104,9 @@ def main() -> int:
                                         "return [L.xaxis._offset, L.xaxis._length, L.yaxis._offset, L.yaxis._length]", view)
             x0, y0 = box[0] + box[1] * 0.3, box[2] + box[3] * 0.3
             dx, dy = box[1] * 0.3, box[3] * 0.3
+            driver.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY"
+                                  " + arguments[1] - window.innerHeight / 2)", view, box[2] + box[3] * 0.45)
+            time.sleep(0.3)
             (ActionChains(driver).move_to_element_with_offset(view, int(x0 - width / 2), int(y0 - height / 2))
              .click_and_hold().move_by_offset(int(dx / 2), int(dy / 2)).move_by_offset(int(dx / 2), int(dy / 2))
              .release().perform())

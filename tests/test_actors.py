@@ -111,3 +111,9 @@ def test_coverage_lines_keep_only_core(seed_lines):
     labels = seed_lines[["doc", "line"]].assign(label=["core" if i % 2 else "insert" for i in range(len(seed_lines))])
     kept = coverage_lines(seed_lines, labels)
     assert len(kept) == (labels["label"] == "core").sum()
+
+
+def test_a_letters_rule_leaves_short_native_words_alone():
+    lines = frame({"d.txt": ["وصل الوفد إلى جدة أمس.", "وأصيب المريض في الغدة الدرقية."]})
+    fitted = ActorExtractor().fit(lines)
+    assert fitted.mentions_["surface"].tolist() == ["جدة"]

@@ -68,11 +68,12 @@ class MergeRule:
     replace: str
     scope: str  # "letters" or "word"
     note: str = ""
+    min_letters: int = 0  # a letters rule leaves shorter words alone (غدة is not جدة)
 
     def apply(self, words: tuple[str, ...]) -> tuple[str, ...]:
         if self.scope == "word":
             return tuple(self.replace if w == self.find else w for w in words)
-        return tuple(w.replace(self.find, self.replace) for w in words)
+        return tuple(w.replace(self.find, self.replace) if len(w) >= self.min_letters else w for w in words)
 
     def describe(self) -> str:
         return f"{self.find} → {self.replace}" + (f" ({self.note})" if self.note else "")
@@ -88,7 +89,7 @@ def load_merge_rules(path: str | Path | None = None) -> list[MergeRule]:
             if scope not in ("letters", "word"):
                 raise ValueError(f"{path}: scope must be 'letters' or 'word', got {scope!r}")
             rules.append(MergeRule(normalize_arabic(row["find"].strip()), normalize_arabic(row["replace"].strip()),
-                                   scope, (row.get("note") or "").strip()))
+                                   scope, (row.get("note") or "").strip(), int(row.get("min_letters") or 0)))
     return rules
 
 
@@ -193,6 +194,9 @@ class ActorExtractor:
     min_extend_ratio : a name found after a title grows by one word when the longer phrase
         makes up at least this share of the shorter one's occurrences in the corpus.
     max_name_words : longest name a pattern takes.
+    min_pattern_share : a name found by a pattern is kept when at least this share of its
+        occurrences in the corpus are in a pattern (after a title, head or trigger); a word
+        that follows a title now and then but mostly stands alone (كانت، بشكل) is not a name.
 
     Attributes (after ``fit``)
     --------------------------
@@ -202,12 +206,13 @@ class ActorExtractor:
     """
 
     def __init__(self, gazetteer=None, merge_rules=None, patterns=None, min_extend_ratio=0.6,
-                 max_name_words=3):
+                 max_name_words=3, min_pattern_share=0.2):
         self.gazetteer = gazetteer
         self.merge_rules = merge_rules
         self.patterns = patterns
         self.min_extend_ratio = min_extend_ratio
         self.max_name_words = max_name_words
+        self.min_pattern_share = min_pattern_share
 
     # -- merge keys
     def _merge_key(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -244,7 +249,14 @@ class ActorExtractor:
         vocabulary: set[str] = set()  # every word, also read without a proclitic
         written: set[str] = set()  # every word as written
         phrases: Counter = Counter()
-        merged_keys = [[self._merge_key((t.key,))[0][0] for t in toks] for _, _, _, toks in tokenized]
+        word_keys: dict[str, str] = {}  # each distinct word's merge key, computed once
+
+        def word_key(key: str) -> str:
+            if key not in word_keys:
+                word_keys[key] = self._merge_key((key,))[0][0]
+            return word_keys[key]
+
+        merged_keys = [[word_key(t.key) for t in toks] for _, _, _, toks in tokenized]
         for keys, (_, _, _, toks) in zip(merged_keys, tokenized):
             written.update(keys)
             vocabulary.update(f for k in keys for f, _, _ in _forms(k))
@@ -260,8 +272,8 @@ class ActorExtractor:
                                  "not_name") for words in pats[key] for w in words}
 
         def name_like(key: str, first: bool = True) -> bool:
-            # A later word of a name carries no proclitic in front of a common word (آمور بأقصى).
-            if not first and any(f in written and len(f) >= 3 for f, cut, _ in _forms(key)[1:]):
+            # A name word is not a proclitic in front of a common word (بمنطقة، لرئيس، آمور بأقصى).
+            if any(f in written and len(f) >= 3 for f, cut, _ in _forms(key)[1:]):
                 return False
             return (len(key) >= 2 and not key.startswith("ال") and key not in stop and key not in special
                     and "ال" + key not in vocabulary and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
@@ -385,6 +397,8 @@ class ActorExtractor:
         for (kind, words, surface), n in sorted(found.items()):
             if len(words) == 1 and support[(kind, words)] < 2:
                 continue  # one word after a title once: as often a verb (أوعز) as a name
+            if support[(kind, words)] < self.min_pattern_share * phrases[words]:
+                continue  # mostly seen without a title: a common word (كانت، بشكل), not a name
             existing = trie.entries.get(self._merge_key(words)[0])
             entry = existing if existing is not None else self._entry_for(words, kind)
             trie.add(self._merge_key(words)[0], entry)
@@ -397,8 +411,9 @@ class ActorExtractor:
         # to cut off).
         surnames: dict[str, set[int]] = defaultdict(set)
         for words, entry in list(trie.entries.items()):
+            # ... and only when the word is not mostly used on its own (طلبا after a name once).
             if entry in pattern_persons and len(words) >= 2 and len(words[-1]) >= 4 \
-                    and name_like(words[-1]):
+                    and name_like(words[-1]) and phrases[words] >= self.min_pattern_share * phrases[words[-1:]]:
                 surnames[words[-1]].add(entry)
         for word, entries in surnames.items():
             if len(entries) == 1 and (word,) not in trie.entries:
@@ -406,8 +421,7 @@ class ActorExtractor:
 
         # 4. count mentions
         rows = []
-        for doc, line, start, toks in tokenized:
-            keys = [self._merge_key((t.key,))[0][0] for t in toks]
+        for keys, (doc, line, start, toks) in zip(merged_keys, tokenized):
             i = 0
             while i < len(toks):
                 hit = trie.match(toks, i, keys)

@@ -177,8 +177,11 @@ class ClaimExtractor:
         self.skipped_ = {}
         by_line = {}
         if mentions is not None and len(mentions):
-            for key, group in mentions.groupby(["doc", "line"], sort=False):
-                by_line[key] = group.sort_values("start")
+            # Plain tuples per line: a speaker lookup is a short list scan, not a DataFrame filter.
+            ordered = mentions.sort_values(["doc", "line", "start"])
+            for doc, line, start, end, name, kind in ordered[["doc", "line", "start", "end", "name", "kind"]].itertuples(
+                    index=False):
+                by_line.setdefault((doc, int(line)), []).append((int(start), int(end), name, kind))
         rows = []
         last_speaker: dict[str, tuple[int, str]] = {}
         for row in lines.sort_values(["doc", "line"]).itertuples(index=False):
@@ -361,15 +364,15 @@ class ClaimExtractor:
         while end < stop and toks[end].key not in self._complementizers and ":" not in toks[end].gap:
             end += 1
         words = [t for t in toks[v + 1:end] if t.kind == "word" and not self._time_word(t.key)]
-        if mentions is not None and words:
+        if mentions and words:
             lo, hi = offset + toks[v].end, offset + (toks[end].start if end < len(toks) else len(text))
-            inside = mentions[(mentions["start"] >= lo) & (mentions["end"] <= hi)]
-            persons = inside[inside["kind"] == "person"]
-            if len(persons):
-                return persons.iloc[-1]["name"]
-            if len(inside) and (inside.iloc[0]["start"] == offset + words[0].start or len(words) > 8):
-                return inside.iloc[0]["name"]  # وزارة الخارجية الأميركية، الثلاثاء، إن
-        if words and len(words) <= 8:  # مسؤول في أوكرانيا
+            inside = [m for m in mentions if m[0] >= lo and m[1] <= hi]
+            persons = [m for m in inside if m[3] == "person"]
+            if persons:
+                return persons[-1][2]
+            if inside and (inside[0][0] == offset + words[0].start or len(words) > 8):
+                return inside[0][2]  # وزارة الخارجية الأميركية، الثلاثاء، إن
+        if words and len(words) <= 8 and end < stop:  # مسؤول في أوكرانيا ... أن
             return text[words[0].start:words[-1].end].strip(" ،,")
         return ""
 
@@ -394,12 +397,11 @@ class ClaimExtractor:
             subject = self._subject(toks, text, offset, mentions, v, i)
             if subject:
                 return subject
-            if mentions is not None:  # بلينكن ... حيث قال إن
-                before = mentions[(mentions["end"] <= offset + toks[v].start)
-                                  & (mentions["start"] >= offset + toks[start].start)]
-                if len(before):
-                    persons = before[before["kind"] == "person"]
-                    return (persons if len(persons) else before).iloc[-1]["name"]
+            if mentions:  # بلينكن ... حيث قال إن
+                before = [m for m in mentions if m[1] <= offset + toks[v].start and m[0] >= offset + toks[start].start]
+                persons = [m for m in before if m[3] == "person"]
+                if before:
+                    return (persons or before)[-1][2]
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
         for k in range(i + 1, len(toks)):
@@ -407,10 +409,9 @@ class ClaimExtractor:
                 n = len(words)
                 if tuple(t.key for t in toks[k:k + n]) == words:
                     rest = k + n + (1 if k + n < len(toks) and toks[k + n].key in ("ل", "لـ") else 0)
-                    if mentions is not None:
-                        after = mentions[mentions["start"] >= offset + toks[k].end]
-                        if len(after):
-                            return after.iloc[0]["name"]
+                    after = [m for m in mentions or [] if m[0] >= offset + toks[k].end]
+                    if after:
+                        return after[0][2]
                     span = [t for t in toks[rest:rest + 4] if t.kind == "word"]
                     return " ".join(t.surface for t in span)
         return ""
