@@ -22,6 +22,7 @@ document's previous speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,12 @@ def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     return (total, j - i) if j > i else None
 
 
+class _Mentions(list):
+    """A line's mentions as (start, end, name, kind), sorted by start, with ``starts``."""
+
+    starts: list
+
+
 class ClaimExtractor:
     """Find numeric claims (scikit-learn style; ``fit`` does the work).
 
@@ -181,7 +188,9 @@ class ClaimExtractor:
             ordered = mentions.sort_values(["doc", "line", "start"])
             for doc, line, start, end, name, kind in ordered[["doc", "line", "start", "end", "name", "kind"]].itertuples(
                     index=False):
-                by_line.setdefault((doc, int(line)), []).append((int(start), int(end), name, kind))
+                by_line.setdefault((doc, int(line)), _Mentions()).append((int(start), int(end), name, kind))
+            for group in by_line.values():
+                group.starts = [m[0] for m in group]
         rows = []
         last_speaker: dict[str, tuple[int, str]] = {}
         for row in lines.sort_values(["doc", "line"]).itertuples(index=False):
@@ -355,6 +364,15 @@ class ClaimExtractor:
         return None
 
     # ------------------------------------------------------------------ speakers
+    @staticmethod
+    def _within(mentions, lo: int, hi: int) -> list:
+        """Mentions starting in [lo, hi) (the list is sorted by start): a bisection, since one
+        line can be a whole 20 MB article with hundreds of thousands of mentions."""
+        if not mentions:
+            return []
+        starts = [m[0] for m in mentions] if not hasattr(mentions, "starts") else mentions.starts
+        return mentions[bisect_left(starts, lo):bisect_left(starts, hi)]
+
     def _is_verb(self, key: str) -> bool:
         return key in self._verbs or (key[:1] in "وف" and key[1:] in self._verbs)
 
@@ -366,7 +384,7 @@ class ClaimExtractor:
         words = [t for t in toks[v + 1:end] if t.kind == "word" and not self._time_word(t.key)]
         if mentions and words:
             lo, hi = offset + toks[v].end, offset + (toks[end].start if end < len(toks) else len(text))
-            inside = [m for m in mentions if m[0] >= lo and m[1] <= hi]
+            inside = [m for m in self._within(mentions, lo, hi) if m[1] <= hi]
             persons = [m for m in inside if m[3] == "person"]
             if persons:
                 return persons[-1][2]
@@ -398,18 +416,21 @@ class ClaimExtractor:
             if subject:
                 return subject
             if mentions:  # بلينكن ... حيث قال إن
-                before = [m for m in mentions if m[1] <= offset + toks[v].start and m[0] >= offset + toks[start].start]
+                before = [m for m in self._within(mentions, offset + toks[start].start, offset + toks[v].start)
+                          if m[1] <= offset + toks[v].start]
                 persons = [m for m in before if m[3] == "person"]
                 if before:
                     return (persons or before)[-1][2]
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
         for k in range(i + 1, len(toks)):
+            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+                break  # the sentence ends: بحسب/وفق further on is about something else
             for words in self._according:
                 n = len(words)
                 if tuple(t.key for t in toks[k:k + n]) == words:
                     rest = k + n + (1 if k + n < len(toks) and toks[k + n].key in ("ل", "لـ") else 0)
-                    after = [m for m in mentions or [] if m[0] >= offset + toks[k].end]
+                    after = self._within(mentions, offset + toks[k].end, offset + len(text) + 1)
                     if after:
                         return after[0][2]
                     span = [t for t in toks[rest:rest + 4] if t.kind == "word"]
