@@ -239,6 +239,7 @@ class ActorExtractor:
         self._rules = load_merge_rules(self.merge_rules)
         pats = load_patterns(self.patterns)
         gaz = load_gazetteer(self.gazetteer)
+        self._listed = {row.name: {normalize_arabic(v) for v in row.variants} for row in gaz.itertuples(index=False)}
         self._actors: list[_Actor] = []
         self._by_key: dict[tuple[str, ...], int] = {}
         tokenized = [(row.doc, int(row.line), int(row.start), tokenize(row.text))
@@ -481,9 +482,7 @@ class ActorExtractor:
         self.discovered_ = pd.DataFrame(discovered, columns=["name", "kind", "occurrences"])
 
     def _is_listed(self, name: str, surface: str) -> bool:
-        gaz = load_gazetteer(self.gazetteer)
-        row = gaz[gaz["name"] == name]
-        return bool(len(row)) and normalize_arabic(surface) in {normalize_arabic(v) for v in row.iloc[0]["variants"]}
+        return normalize_arabic(surface) in self._listed.get(name, ())
 
 
 def outlets(documents: pd.DataFrame) -> pd.Series:

@@ -22,7 +22,7 @@ document's previous speaker.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +72,9 @@ def _load_yaml(name: str) -> dict:
     return yaml.safe_load((RESOURCES / name).read_text("utf-8")) or {}
 
 
-def load_units(path: str | Path | None = None) -> dict[str, str]:
-    """Counted noun (normalized, without ال) -> kind of quantity."""
+def load_units(path: str | Path | None = None) -> tuple[dict[str, str], set[str]]:
+    """Counted noun (normalized, without ال) -> kind of quantity; and the words that are never a
+    unit (``not_units``)."""
     data = yaml.safe_load(Path(path).read_text("utf-8")) if path else _load_yaml("claim_units.yml")
     units: dict[str, str] = {}
     for kind, words in (data or {}).items():
@@ -83,7 +84,7 @@ def load_units(path: str | Path | None = None) -> dict[str, str]:
             key = normalize_arabic(str(w))
             key = key[2:] if key.startswith("ال") and len(key) > 3 else key
             units.setdefault(key, kind)
-    return units
+    return units, {normalize_arabic(str(w)) for w in (data or {}).get("not_units") or []}
 
 
 @dataclass
@@ -173,9 +174,10 @@ class ClaimExtractor:
         self.carry_lines = carry_lines
 
     def fit(self, lines: pd.DataFrame, mentions: pd.DataFrame | None = None) -> "ClaimExtractor":
-        self._units = load_units(self.units)
-        self._not_units = {normalize_arabic(w) for w in _load_yaml("claim_units.yml").get("not_units", [])} \
-            if not self.units else set()
+        from .topics import arabic_stop_words
+
+        self._units, self._not_units = load_units(self.units)
+        self._stop = set(arabic_stop_words())
         att = yaml.safe_load(Path(self.attribution).read_text("utf-8")) if self.attribution \
             else _load_yaml("attribution.yml")
         self._verbs = {normalize_arabic(w) for w in att.get("verbs", [])}
@@ -343,10 +345,6 @@ class ClaimExtractor:
             j += 1
         if j >= len(toks) or toks[j].kind != "word" or any(c in toks[j].gap for c in ".،,;؛:؟!"):
             return "", "", last
-        from .topics import arabic_stop_words
-
-        if not hasattr(self, "_stop"):
-            self._stop = set(arabic_stop_words())
         key = toks[j].key
         for form, _, _ in _forms(key):
             bare = form[2:] if form.startswith("ال") and len(form) > 3 else form
@@ -366,12 +364,11 @@ class ClaimExtractor:
     # ------------------------------------------------------------------ speakers
     @staticmethod
     def _within(mentions, lo: int, hi: int) -> list:
-        """Mentions starting in [lo, hi) (the list is sorted by start): a bisection, since one
+        """Mentions starting in [lo, hi): a bisection over the line's sorted starts, since one
         line can be a whole 20 MB article with hundreds of thousands of mentions."""
         if not mentions:
             return []
-        starts = [m[0] for m in mentions] if not hasattr(mentions, "starts") else mentions.starts
-        return mentions[bisect_left(starts, lo):bisect_left(starts, hi)]
+        return mentions[bisect_left(mentions.starts, lo):bisect_left(mentions.starts, hi)]
 
     def _is_verb(self, key: str) -> bool:
         return key in self._verbs or (key[:1] in "وف" and key[1:] in self._verbs)

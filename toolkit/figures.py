@@ -206,21 +206,29 @@ def by_day(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_s
     return _save(fig, path)
 
 
-def actor_heatmap(matrix: pd.DataFrame, path: Path, column_label: str = "outlet") -> Path:
-    """Mentions of the most named actors (rows) per outlet or document (columns)."""
+def _heatmap(matrix: pd.DataFrame, path: Path, title: str, empty: str, xlabel: str, ylabel: str,
+             size: tuple[float, float], **heatmap_args) -> Path:
+    """A seaborn heatmap of ``matrix`` with rotated column labels, or ``empty`` when it has no rows."""
     _ensure_fonts()
-    fig, ax = plt.subplots(figsize=(max(6, 0.6 * matrix.shape[1] + 4), 0.38 * max(len(matrix), 1) + 2))
+    fig, ax = plt.subplots(figsize=size)
     if matrix.empty:
-        ax.text(0.5, 0.5, "no actors found in the coverage", ha="center", va="center")
+        ax.text(0.5, 0.5, empty, ha="center", va="center")
         ax.set_axis_off()
     else:
-        sns.heatmap(matrix, annot=matrix.shape[1] <= 20, fmt="d", cmap="Purples",
-                    cbar_kws={"label": "mentions"}, ax=ax)
-        ax.set_xlabel(column_label)
-        ax.set_ylabel("")
+        sns.heatmap(matrix, ax=ax, **heatmap_args)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
-    ax.set_title(f"Actors and places per {column_label} — الفاعلون والأماكن")
+    ax.set_title(title)
     return _save(fig, path)
+
+
+def actor_heatmap(matrix: pd.DataFrame, path: Path, column_label: str = "outlet") -> Path:
+    """Mentions of the most named actors (rows) per outlet or document (columns)."""
+    return _heatmap(matrix, path, f"Actors and places per {column_label} — الفاعلون والأماكن",
+                    "no actors found in the coverage", column_label, "",
+                    (max(6, 0.6 * matrix.shape[1] + 4), 0.38 * max(len(matrix), 1) + 2),
+                    annot=matrix.shape[1] <= 20, fmt="d", cmap="Purples", cbar_kws={"label": "mentions"})
 
 
 def claims_by_outlet(claims: pd.DataFrame, outlet: pd.Series, path: Path, quantity: str = "troops") -> Path | None:
@@ -256,16 +264,8 @@ def claims_by_outlet(claims: pd.DataFrame, outlet: pd.Series, path: Path, quanti
 
 def framing(matrix: pd.DataFrame, path: Path) -> Path:
     """Share of each outlet's coverage lines (rows) in each topic (columns)."""
-    _ensure_fonts()
-    fig, ax = plt.subplots(figsize=(max(7, 0.7 * matrix.shape[1] + 4), 0.45 * max(len(matrix), 1) + 3))
-    if matrix.empty:
-        ax.text(0.5, 0.5, "no coverage lines", ha="center", va="center")
-        ax.set_axis_off()
-    else:
-        sns.heatmap(matrix, annot=matrix.shape[1] <= 16 and matrix.shape[0] <= 30, fmt=".0%", cmap="YlGnBu",
-                    vmin=0, vmax=1, cbar_kws={"label": "share of the outlet's coverage lines"}, ax=ax)
-        ax.set_ylabel("outlet")
-        ax.set_xlabel("topic")
-        plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
-    ax.set_title("Framing: topics of each outlet's coverage — أطر التغطية في كل مصدر")
-    return _save(fig, path)
+    return _heatmap(matrix, path, "Framing: topics of each outlet's coverage — أطر التغطية في كل مصدر",
+                    "no coverage lines", "topic", "outlet",
+                    (max(7, 0.7 * matrix.shape[1] + 4), 0.45 * max(len(matrix), 1) + 3),
+                    annot=matrix.shape[1] <= 16 and matrix.shape[0] <= 30, fmt=".0%", cmap="YlGnBu",
+                    vmin=0, vmax=1, cbar_kws={"label": "share of the outlet's coverage lines"})
