@@ -200,7 +200,7 @@ class ClaimExtractor:
             found, speaker_here = self._line_claims(row.text, int(row.start), line_mentions,
                                                     last_speaker.get(row.doc), int(row.line))
             for claim in found:
-                rows.append({"doc": row.doc, "line": int(row.line), **claim, "text": row.text})
+                rows.append({"doc": row.doc, "line": int(row.line), **claim})
             if speaker_here:
                 last_speaker[row.doc] = (int(row.line), speaker_here)
         table = pd.DataFrame(rows, columns=list(CLAIMS.columns))
@@ -242,7 +242,7 @@ class ClaimExtractor:
                 "value": float(value), "value_max": float(value_max) if value_max is not None else float("nan"),
                 "qualifier": qualifier or q or "exact", "unit": unit, "quantity": kind if unit else "",
                 "speaker": "", "number_text": text[toks[first].start:toks[parsed[4]].end],
-                "_token": first,
+                "text": self._sentence_text(toks, text, first), "_token": first,
             })
             i = last + 1
         speaker_line = self._speaker_of_line(toks, text, offset, mentions)
@@ -395,6 +395,21 @@ class ClaimExtractor:
     def _time_word(key: str) -> bool:
         return key in {"اليوم", "امس", "مساء", "صباح", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء",
                        "الخميس", "الجمعه", "للصحفيين", "في", "خلال"}
+
+    @classmethod
+    def _sentence_text(cls, toks, text, i, limit: int = 600) -> str:
+        """The sentence holding token ``i`` (at most ``limit`` characters around it): the claim's
+        context. Not the whole line, which in a scraped corpus can be an entire article."""
+        start = toks[cls._sentence_start(toks, i)].start
+        end = len(text)
+        for k in range(i + 1, len(toks)):
+            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+                end = toks[k].start
+                break
+        if end - start > limit:
+            start = max(start, toks[i].start - limit // 2)
+            end = min(end, start + limit)
+        return text[start:end].strip()
 
     @staticmethod
     def _sentence_start(toks, i) -> int:

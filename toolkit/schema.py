@@ -193,7 +193,7 @@ CLAIMS = Contract(
         "quantity": ("str", "the unit's kind from resources/claim_units.yml (troops, time, ...); other"),
         "speaker": ("str", "who is quoted as saying it; empty when no one is"),
         "number_text": ("str", "the number as written"),
-        "text": ("str", "the line's text"),
+        "text": ("str", "the sentence holding the number (at most 600 characters)"),
     },
     key=("doc", "start"),
 )
