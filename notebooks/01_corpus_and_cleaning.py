@@ -37,46 +37,48 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+topic_sample_size = 50000
+engine = "local"  # or "dask": partitions run on a Dask cluster's workers
+dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
+dask_workers = None
+partition_size = 1000
 
 # %%
-import os
-
-from toolkit import clean, load, segment
+from toolkit import pipeline
+from toolkit.engine import open_engine
 from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
 p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
 
-# %%
-show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
-with run.stage("load"):
-    documents, skipped = load.load_corpus(p["corpus"], columns=p["columns"], on_bad_file=p["on_bad_file"],
-                                          progress=show_progress)
-    load_warnings = list(documents.attrs.get("warnings", []))
-for warning in load_warnings:
-    print("warning:", warning)
-with run.stage("segment_lines"):
-    lines = segment.split_lines(documents, progress=show_progress)
-with run.stage("clean"):
-    cleaner = clean.LineCleaner(patterns=p["patterns"])
-    lines = cleaner.fit_transform(lines, progress=show_progress)
-with run.stage("segment_paragraphs"):
-    segments = segment.make_segments(lines, max_words=p["max_paragraph_words"])
+# %% [markdown]
+# Every stage below runs per partition of documents (at most `partition_size` files or archive
+# members each) on the engine the parameters name: in this process (`local`) or on the workers
+# of a Dask cluster (`dask`). Both write the same tables.
 
-for name, frame in [("documents", documents), ("skipped", skipped), ("lines", lines), ("segments", segments)]:
-    run.save_frame(frame, name)
-run.save_json({"warnings": load_warnings, "skipped": len(skipped)}, "loading")
+# %%
+with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
+    print("engine:", engine.description)
+    with run.stage("load, lines, clean, paragraphs"):
+        prepared = pipeline.prepare_corpus(p, run, engine)
+skipped, cleaner = prepared["skipped"], prepared["cleaner"]
+for warning in prepared["warnings"]:
+    print("warning:", warning)
+run.save_json({"warnings": prepared["warnings"], "skipped": len(skipped), "partitions": prepared["partitions"],
+               "engine": engine.description}, "loading")
 run.save_json({"patterns": cleaner.patterns_.source,
                "repeated_line_threshold_docs": cleaner.repeat_threshold_,
                "repeated_lines": len(cleaner.repeated_keys_)}, "cleaning")
+documents = run.load_frame("documents", columns=["doc", "encoding", "n_chars"])
+lines = run.load_frame("lines", columns=["doc", "label"])
 
 # %% [markdown]
 # ## What was read
 
 # %%
-print(f"{len(documents)} documents, {len(lines)} non-blank lines, {len(segments)} paragraphs kept; "
-      f"{len(skipped)} files skipped")
+print(f"{prepared['documents']} documents in {prepared['partitions']} partition(s), {prepared['lines']} non-blank "
+      f"lines, {prepared['segments']} paragraphs kept; {len(skipped)} files skipped")
 documents[["doc", "encoding", "n_chars"]].assign(lines=documents["doc"].map(lines["doc"].value_counts()))
 
 # %%

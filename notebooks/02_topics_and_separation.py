@@ -37,80 +37,79 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+topic_sample_size = 50000
+engine = "local"  # or "dask": partitions run on a Dask cluster's workers
+dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
+dask_workers = None
+partition_size = 1000
 
 # %%
 import os
-from pathlib import Path
 
-from toolkit import embed, framing, interactive, separate, topics
+import pandas as pd
+
+from toolkit import embed, interactive, pipeline, separate, topics
+from toolkit.engine import open_engine
 from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
 p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
-documents, lines, segments = (run.load_frame(n) for n in ("documents", "lines", "segments"))
 show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 
+# %% [markdown]
+# Embedding, the assignment of topics and the separation run per partition on the engine;
+# the topic model is fitted here, on a seeded sample of at most `topic_sample_size`
+# paragraphs (all of them on smaller corpora).
+
 # %%
-with run.stage("embed"):
-    embedder = embed.make_embedder(p["embedding_backend"])
-    cache = embed.EmbeddingCache(Path(p["cache_dir"]) / "embeddings", embedder.cache_key) if p["cache_dir"] else None
-    vectors, embed_stats = embed.embed_texts(segments["text"].tolist(), embedder, cache, progress=show_progress)
+with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
+    print("engine:", engine.description)
+    with run.stage("embed"):
+        embed_stats = pipeline.embed_corpus(p, run, engine)
+    embedder, cache = pipeline.focus_embedder(p)
+    with run.stage("topics"):
+        fitted = pipeline.fit_topics(p, run, engine, embedder, verbose=show_progress)
+        topic_model = fitted["model"]
+        # The map shows at most 5,000 of the fitted paragraphs (a seeded sample on large corpora).
+        on_map, map_index = pipeline.map_points(fitted, p["seed"])
+        coords = topics.map_2d(fitted["sample_vectors"][on_map], random_state=p["seed"], cache_dir=p["cache_dir"])
+    with run.stage("separate"):
+        if p["focus"]:
+            focus_vector = embed.embed_texts([p["focus"]], embedder, cache)[0][0]
+            focus_origin = "given by the focus parameter"
+        else:
+            focus_vector, focus_origin = separate.dominant_focus(fitted["topic_sizes"], fitted["topic_vectors"],
+                                                                 topic_model)
+        separated = pipeline.separate_corpus(p, run, engine, focus_vector, fitted)
+separator, line_labels = separated["separator"], separated["line_labels"]
+run.save_array(coords, "map_2d")
+run.save_array(map_index, "map_index")
+print(topic_model.note_)
 embed_stats
 
 # %%
-with run.stage("topics"):
-    topic_model = topics.TopicModel(embedder, min_topic_size=p["min_topic_size"], n_neighbors=p["n_neighbors"],
-                                    random_state=p["seed"], verbose=show_progress,
-                                    cache_dir=p["cache_dir"]).fit(segments, vectors)
-    # The map shows at most 5,000 paragraphs (a seeded sample on large corpora).
-    on_map = topics.map_sample(len(vectors), random_state=p["seed"])
-    coords = topics.map_2d(vectors[on_map], random_state=p["seed"], cache_dir=p["cache_dir"])
-assignments = topic_model.assignments_
-run.save_frame(assignments, "topics")
-run.save_array(coords, "map_2d")
-run.save_array(on_map, "map_index")
-print(topic_model.note_)
-
-# %%
-with run.stage("separate"):
-    if p["focus"]:
-        focus_vector = embed.embed_texts([p["focus"]], embedder, cache)[0][0]
-        focus_origin = "given by the focus parameter"
-    else:
-        focus_vector, focus_origin = separate.dominant_focus(vectors, assignments, topic_model)
-    separator = separate.FocusSeparator(switch_penalty=p["switch_penalty"], random_state=p["seed"])
-    separator.fit(segments, vectors, assignments, lines, focus_vector)
-    line_labels = separate.line_table(lines, segments, separator.result_, assignments)
-    topic_summary = separate.topic_table(topic_model, separator.result_, assignments, vectors,
-                                         separator.focus_centroid_)
-    document_summary = separate.document_table(line_labels, documents)
-
-run.save_frame(separator.result_, "separation")
-run.write_csv(line_labels, "lines.csv")
-run.write_csv(topic_summary, "topics.csv")
-run.write_csv(document_summary, "documents.csv")
 run.save_json({
     "focus": p["focus"], "focus_origin": focus_origin,
     "threshold": round(float(separator.threshold_.value), 4),
     "threshold_method": separator.threshold_.method,
     "glued_article_checks": separator.pieces_,
     "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
+    "topic_sample": {"fitted": int(len(fitted["sample"])), "paragraphs": int(sum(fitted["topic_sizes"].values()))},
+    "engine": engine.description,
     "embedding": {"backend": embedder.name, "cache_key": embedder.cache_key, **embed_stats},
 }, "run_info")
 
 # %% [markdown]
-# ## For the report: typical lines of each topic and BERTopic's interactive views
+# ## For the report: BERTopic's interactive views
 #
-# Both need the embeddings or the fitted model, which live in this notebook's kernel.
+# They need the fitted model, which lives in this notebook's kernel.
 
 # %%
 with run.stage("topic views"):
-    typical = framing.typical_lines(segments, assignments, separator.result_, vectors)
-    views, views_skipped = interactive.topic_views(topic_model, segments["text"].tolist(), coords, on_map,
-                                                   random_state=p["seed"])
+    views, views_skipped = interactive.topic_views(topic_model, fitted["sample_segments"]["text"].tolist(), coords,
+                                                   on_map, random_state=p["seed"])
     interactive.save_views(views, views_skipped, run.work("views"))
-run.write_csv(typical, "typical_lines.csv")
 print("interactive views:", sorted(views), "skipped:", views_skipped)
 
 # %% [markdown]
@@ -121,4 +120,4 @@ print(separator.threshold_.method)
 line_labels["label"].value_counts()
 
 # %%
-topic_summary
+pd.read_csv(run.table("topics.csv"))

@@ -42,6 +42,11 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+topic_sample_size = 50000
+engine = "local"  # or "dask": partitions run on a Dask cluster's workers
+dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
+dask_workers = None
+partition_size = 1000
 
 # %%
 from html import escape
@@ -95,6 +100,7 @@ display(Markdown(
     f"**Embeddings:** `{info['embedding']['backend']}` ({info['embedding']['computed']} computed, "
     f"{info['embedding']['cached']} from cache).  \n"
     f"**Topics:** {info['topic_model']}.  \n"
+    f"**Engine:** {escape(str(info.get('engine', 'local')))}.  \n"
     f"**Seed:** {p['seed']}. **Focus:** {info['focus_origin']}:"))
 if info.get("focus"):
     display(HTML(arabic_block(info["focus"])))

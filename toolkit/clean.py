@@ -72,6 +72,16 @@ class ChromePatterns:
         ]
 
 
+def short_line_keys(lines: pd.DataFrame, max_words: int = 16) -> pd.Series:
+    """The keys of short lines (at most ``max_words`` words), once per document that has them.
+
+    Their ``value_counts`` is the number of documents each short line occurs in; a document
+    lies in one partition, so per-partition counts add up to the corpus's.
+    """
+    short = lines[(lines["n_words"] <= max_words) & (lines["key"] != "")]
+    return short.drop_duplicates(["doc", "key"])["key"].reset_index(drop=True)
+
+
 class LineCleaner:
     """Label duplicate, boilerplate and related lines (scikit-learn style estimator).
 
@@ -110,13 +120,18 @@ class LineCleaner:
     def fit(self, lines: pd.DataFrame) -> "LineCleaner":
         """Learn the corpus-level statistics: short lines repeated across documents."""
         lines = LINES.check(lines, "clean.fit input")
+        keys = short_line_keys(lines, self.chrome_max_words)
+        return self.fit_counts(keys.value_counts(), lines["doc"].nunique())
+
+    def fit_counts(self, doc_counts: pd.Series, n_docs: int) -> "LineCleaner":
+        """``fit`` from its statistics, computed elsewhere: for each short line's key, the number
+        of documents it occurs in (``short_line_keys(...).value_counts()`` summed over the parts
+        of a partitioned corpus), and the number of documents."""
         self.patterns_ = ChromePatterns.load(self.patterns)
         self._phrases = self.patterns_.phrase_regex()
-        n_docs = lines["doc"].nunique()
         self.repeat_threshold_ = max(self.repeat_min_docs, math.ceil(self.repeat_min_share * n_docs))
-        short = lines[(lines["n_words"] <= self.chrome_max_words) & (lines["key"] != "")]
-        doc_counts = short.drop_duplicates(["doc", "key"])["key"].value_counts()
-        self.repeated_keys_ = {k: int(v) for k, v in doc_counts.items() if v >= self.repeat_threshold_}
+        frequent = doc_counts[doc_counts >= self.repeat_threshold_]
+        self.repeated_keys_ = {str(k): int(v) for k, v in sorted(frequent.items(), key=lambda kv: (-kv[1], kv[0]))}
         return self
 
     # ------------------------------------------------------------ transform

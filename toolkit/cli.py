@@ -58,6 +58,19 @@ def _run_parser(sub) -> None:
     p.add_argument("--on-bad-file", dest="on_bad_file", choices=("skip", "error"), default=None,
                    help="an undecodable or unparsable file is skipped and recorded (skip, the default) "
                         "or stops the run (error)")
+    p.add_argument("--topic-sample-size", dest="topic_sample_size", type=int, default=None,
+                   help="paragraphs the topic model is fitted on (a seeded sample); the others take the "
+                        "topic of their nearest sampled paragraphs")
+    p.add_argument("--engine", choices=("local", "dask"), default=None,
+                   help="where the per-partition work runs: this process (local) or a Dask cluster (dask)")
+    p.add_argument("--dask-address", dest="dask_address", default=None,
+                   help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (the corpus and --out "
+                        "must be on storage its workers can read and write); without it --engine dask "
+                        "starts a LocalCluster for the run")
+    p.add_argument("--dask-workers", dest="dask_workers", type=int, default=None,
+                   help="worker processes of that LocalCluster (default: one per CPU core)")
+    p.add_argument("--partition-size", dest="partition_size", type=int, default=None,
+                   help="files or archive members per partition of the corpus (the unit of work)")
     p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
 
 
@@ -90,7 +103,8 @@ def _run(args) -> int:
         overrides.update(P.load_yaml(args.params))
     flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
-                                           "max_paragraph_words", "gold", "on_bad_file")}
+                                           "max_paragraph_words", "gold", "on_bad_file", "topic_sample_size",
+                                           "engine", "dask_address", "dask_workers", "partition_size")}
     column_flags = {f: getattr(args, f"{f}_column") for f in ("text", "title", "id", "date", "source", "url")}
     if any(column_flags.values()):
         overrides["columns"] = {**(overrides.get("columns") or {}),

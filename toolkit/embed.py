@@ -222,7 +222,8 @@ class EmbeddingCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256("".join(hashes).encode()).hexdigest()[:20]
         final = self.folder / f"{name}.npz"
-        tmp = self.folder / f".{name}.tmp.npz"
+        # Several workers may write to one cache: a per-process temporary name, then a rename.
+        tmp = self.folder / f".{name}.{os.getpid()}.tmp.npz"
         np.savez(tmp, hashes=np.array(hashes), vectors=vectors.astype(np.float32))
         os.replace(tmp, final)
         index = self._load_index()

@@ -35,25 +35,73 @@ def share_matrix(shares: pd.DataFrame, topic_labels: dict[int, str], top_topics:
     return matrix
 
 
+def unit_rows(embeddings: np.ndarray) -> np.ndarray:
+    embeddings = np.asarray(embeddings, dtype=np.float64)
+    return embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+
+
+def topic_sums(embeddings: np.ndarray, topic_ids: np.ndarray) -> dict[int, np.ndarray]:
+    """Per topic, the sum of its paragraphs' unit embeddings (adds up over partitions)."""
+    unit = unit_rows(embeddings)
+    topic_ids = np.asarray(topic_ids)
+    return {int(t): unit[topic_ids == t].sum(axis=0) for t in np.unique(topic_ids)}
+
+
+def add_sums(parts: list[dict[int, np.ndarray]]) -> dict[int, np.ndarray]:
+    total: dict[int, np.ndarray] = {}
+    for part in parts:
+        for topic, vector in part.items():
+            total[topic] = total[topic] + vector if topic in total else vector.copy()
+    return dict(sorted(total.items()))
+
+
+def typical_candidates(table: pd.DataFrame, embeddings: np.ndarray, centroids: dict[int, np.ndarray],
+                       offset: int = 0, per_topic: int = 3) -> pd.DataFrame:
+    """The ``per_topic`` core paragraphs of ``table`` closest to each topic centroid.
+
+    ``table``: doc, line, text, topic, label per paragraph; ``offset``: the corpus position
+    of its first row (ties go to the earlier paragraph of the corpus).
+    """
+    unit = unit_rows(embeddings)
+    topic_ids = table["topic"].to_numpy()
+    is_core = (table["label"] == "core").to_numpy()
+    rows = []
+    for topic, centroid in centroids.items():
+        if topic == -1:
+            continue
+        idx = np.flatnonzero((topic_ids == topic) & is_core)
+        if not len(idx):
+            continue
+        direction = centroid / max(np.linalg.norm(centroid), 1e-12)
+        similarity = unit[idx] @ direction
+        for j in np.lexsort((idx, -similarity))[:per_topic]:
+            i = idx[j]
+            rows.append({"topic": int(topic), "doc": table["doc"].iat[i], "line": int(table["line"].iat[i]),
+                         "similarity": float(similarity[j]), "text": table["text"].iat[i],
+                         "position": offset + int(i)})
+    return pd.DataFrame(rows, columns=["topic", "doc", "line", "similarity", "text", "position"])
+
+
+def select_typical(candidates: list[pd.DataFrame], per_topic: int = 3) -> pd.DataFrame:
+    """``schema.TYPICAL_LINES`` from the candidates of every partition."""
+    frames = [c for c in candidates if len(c)]
+    if frames:
+        table = pd.concat(frames, ignore_index=True)
+        table = table.sort_values(["topic", "similarity", "position"], ascending=[True, False, True], kind="stable")
+        table = table.groupby("topic", sort=True).head(per_topic)
+        table["similarity"] = table["similarity"].round(4)
+    else:
+        table = pd.DataFrame(columns=list(TYPICAL_LINES.columns))
+    out = table[list(TYPICAL_LINES.columns)].reset_index(drop=True)
+    return TYPICAL_LINES.check(out.astype({"topic": "int64", "line": "int64", "similarity": "float64"}),
+                               "framing.typical_lines")
+
+
 def typical_lines(segments: pd.DataFrame, assignments: pd.DataFrame, separation: pd.DataFrame,
                   embeddings: np.ndarray, per_topic: int = 3) -> pd.DataFrame:
     """The coverage paragraphs closest to their topic's centroid (cosine), ``per_topic`` each."""
     table = segments[["doc", "segment", "line", "text"]].copy()
     table["topic"] = assignments["topic"].to_numpy()
     table["label"] = separation["label"].to_numpy()
-    unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
-    rows = []
-    for topic, idx in table.groupby("topic").indices.items():
-        if topic == -1:
-            continue
-        centroid = unit[idx].mean(axis=0)
-        centroid /= max(np.linalg.norm(centroid), 1e-12)
-        similarity = unit[idx] @ centroid
-        core = [(float(s), int(i)) for s, i in zip(similarity, idx) if table["label"].iat[i] == "core"]
-        for s, i in sorted(core, key=lambda x: (-x[0], x[1]))[:per_topic]:
-            r = table.iloc[i]
-            rows.append({"topic": int(topic), "doc": r["doc"], "line": int(r["line"]),
-                         "similarity": round(s, 4), "text": r["text"]})
-    out = pd.DataFrame(rows, columns=list(TYPICAL_LINES.columns))
-    return TYPICAL_LINES.check(out.astype({"topic": "int64", "line": "int64", "similarity": "float64"}),
-                               "framing.typical_lines")
+    centroids = topic_sums(embeddings, table["topic"].to_numpy())
+    return select_typical([typical_candidates(table, embeddings, centroids, 0, per_topic)], per_topic)

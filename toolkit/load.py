@@ -265,6 +265,102 @@ def list_corpus_files(corpus: Path) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class Partition:
+    """A slice of the corpus loaded as one unit (by one task, on one worker).
+
+    ``units`` are ``(file, member)`` pairs: ``member`` is a ``.zip`` member name, or None for a
+    plain file (and for an archive that cannot be opened, so that reading it records the skip).
+    Document ids are relative to ``root``.
+    """
+
+    index: int
+    root: str
+    units: tuple[tuple[str, str | None], ...]
+
+
+def plan_partitions(corpus: str | Path, partition_size: int = 1000) -> list[Partition]:
+    """Split ``corpus`` into partitions of at most ``partition_size`` files or archive members.
+
+    A table file (.jsonl/.csv/...) is one unit whatever its row count: give a large collection
+    as many files (as archives and scrapes usually are) for its loading to spread over workers.
+    """
+    if partition_size < 1:
+        raise CorpusError(f"partition_size must be at least 1, not {partition_size}")
+    corpus = Path(corpus).resolve()
+    root = corpus if corpus.is_dir() else corpus.parent
+    units: list[tuple[str, str | None]] = []
+    for path in list_corpus_files(corpus):
+        if path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    members = [m for m in sorted(archive.namelist())
+                               if not m.endswith("/") and not Path(m).name.startswith(".")]
+            except zipfile.BadZipFile:
+                units.append((str(path), None))
+                continue
+            units += [(str(path), m) for m in members]
+        else:
+            units.append((str(path), None))
+    return [Partition(i, str(root), tuple(units[start:start + partition_size]))
+            for i, start in enumerate(range(0, len(units), partition_size))]
+
+
+def load_partition(partition: Partition, columns: dict | ColumnMap | None = None,
+                   on_bad_file: str = "skip") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one partition: ``(documents, skipped)`` as ``load_corpus`` returns them."""
+    columns = columns if isinstance(columns, ColumnMap) else ColumnMap.from_dict(columns)
+    root = Path(partition.root)
+    report = LoadReport()
+    rows: list[dict] = []
+    open_archive: tuple[str, zipfile.ZipFile] | None = None
+    try:
+        for file, member in partition.units:
+            path = Path(file)
+            rel = path.relative_to(root).as_posix()
+            if path.suffix.lower() != ".zip":
+                rows += _read_member(path.read_bytes(), path.name, rel, str(path), columns, report, on_bad_file)
+                continue
+            if open_archive is None or open_archive[0] != file:
+                if open_archive is not None:
+                    open_archive[1].close()
+                    open_archive = None
+                try:
+                    open_archive = (file, zipfile.ZipFile(path))
+                except zipfile.BadZipFile:
+                    report.skip(rel, "not a valid zip archive")
+                    continue
+            if member is None:
+                continue
+            rows += _read_member(open_archive[1].read(member), member, f"{rel}/{member}", f"{path}!{member}",
+                                 columns, report, on_bad_file)
+    finally:
+        if open_archive is not None:
+            open_archive[1].close()
+    documents = pd.DataFrame(rows, columns=list(DOCUMENTS.columns)).astype({"n_chars": "int64"})
+    duplicated = documents["doc"][documents["doc"].duplicated()].unique().tolist()
+    if duplicated:
+        raise CorpusError(f"{root}: duplicate document ids {duplicated[:5]}")
+    return DOCUMENTS.check(documents, "load"), pd.DataFrame(report.skipped, columns=SKIPPED_COLUMNS)
+
+
+def corpus_warnings(head_texts: list[str]) -> list[str]:
+    """Corpus-level warnings from the first documents' texts (at most 200, 2,000 characters each)."""
+    from .normalize import arabic_letter_ratio
+
+    ratio = arabic_letter_ratio("".join(t[:2000] for t in head_texts[:200]))
+    if ratio < 0.2:
+        return [f"the corpus has little or no Arabic text ({ratio:.0%} of letters are Arabic): "
+                "Arabic normalization, stop words and patterns will not apply"]
+    return []
+
+
+def no_documents_error(corpus: str | Path, skipped: pd.DataFrame) -> CorpusError:
+    detail = "; ".join(f"{d}: {r}" for d, r in zip(skipped["doc"].head(3), skipped["reason"].head(3)))
+    return CorpusError(f"{Path(corpus).resolve()}: no readable documents ({len(skipped)} inputs skipped"
+                       + (f": {detail}" if detail else "") + ")")
+
+
 def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
                 on_bad_file: str = "skip", progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every file of ``corpus``.
@@ -275,48 +371,22 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
 
     Returns ``(documents, skipped)``: ``schema.DOCUMENTS`` and a ``doc, reason`` table.
     ``documents.attrs["warnings"]`` lists corpus-level warnings (e.g. no Arabic text).
+    The partitioned runs (``toolkit.pipeline``) read the same partitions on their workers.
     """
     if on_bad_file not in ("skip", "error"):
         raise CorpusError(f"on_bad_file must be 'skip' or 'error', not {on_bad_file!r}")
     columns = columns if isinstance(columns, ColumnMap) else ColumnMap.from_dict(columns)
-    corpus = Path(corpus).resolve()
-    root = corpus if corpus.is_dir() else corpus.parent
-    report = LoadReport()
-    rows: list[dict] = []
     from tqdm import tqdm
 
-    for path in tqdm(list_corpus_files(corpus), desc="load", unit="file", disable=not progress, mininterval=5):
-        rel = path.relative_to(root).as_posix()
-        if path.suffix.lower() == ".zip":
-            try:
-                archive = zipfile.ZipFile(path)
-            except zipfile.BadZipFile:
-                report.skip(rel, "not a valid zip archive")
-                continue
-            with archive:
-                for member in sorted(archive.namelist()):
-                    if member.endswith("/") or Path(member).name.startswith("."):
-                        continue
-                    doc = f"{rel}/{member}"
-                    rows += _read_member(archive.read(member), member, doc, f"{path}!{member}",
-                                         columns, report, on_bad_file)
-            continue
-        rows += _read_member(path.read_bytes(), path.name, rel, str(path), columns, report, on_bad_file)
-    if not rows:
-        detail = "; ".join(f"{s['doc']}: {s['reason']}" for s in report.skipped[:3])
-        raise CorpusError(f"{corpus}: no readable documents ({len(report.skipped)} inputs skipped"
-                          + (f": {detail}" if detail else "") + ")")
-    documents = pd.DataFrame(rows)
+    parts = [load_partition(part, columns, on_bad_file)
+             for part in tqdm(plan_partitions(corpus), desc="load", unit="partition", disable=not progress)]
+    documents = pd.concat([d for d, _ in parts], ignore_index=True)
+    skipped = pd.concat([s for _, s in parts], ignore_index=True)
+    if documents.empty:
+        raise no_documents_error(corpus, skipped)
     duplicated = documents["doc"][documents["doc"].duplicated()].unique().tolist()
     if duplicated:
-        raise CorpusError(f"{corpus}: duplicate document ids {duplicated[:5]}")
-    documents = DOCUMENTS.check(documents.astype({"n_chars": "int64"}), "load")
-    from .normalize import arabic_letter_ratio
-
-    sample = "".join(documents["text"].head(200).str.slice(0, 2000))
-    if arabic_letter_ratio(sample) < 0.2:
-        report.warnings.append(
-            f"the corpus has little or no Arabic text ({arabic_letter_ratio(sample):.0%} of letters are Arabic): "
-            "Arabic normalization, stop words and patterns will not apply")
-    documents.attrs["warnings"] = report.warnings
-    return documents, pd.DataFrame(report.skipped, columns=SKIPPED_COLUMNS)
+        raise CorpusError(f"{Path(corpus).resolve()}: duplicate document ids {duplicated[:5]}")
+    documents = DOCUMENTS.check(documents, "load")
+    documents.attrs["warnings"] = corpus_warnings(documents["text"].head(200).tolist())
+    return documents, skipped

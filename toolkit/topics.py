@@ -118,6 +118,8 @@ class TopicModel:
     random_state : seed for UMAP.
     verbose : BERTopic reports each step (reduction, clustering, representation) as it goes.
     cache_dir : folder for the UMAP cache (``cached_umap``); None computes every time.
+    assign_neighbors : when the model is fitted on a sample of the corpus, a paragraph outside
+        it takes the topic most of its this many nearest sampled paragraphs have (``vote``).
 
     Attributes (after ``fit``)
     --------------------------
@@ -131,7 +133,7 @@ class TopicModel:
 
     def __init__(self, embedding_model, min_topic_size=None, n_neighbors=None, n_components=5,
                  top_n_words=10, min_paragraphs=20, cluster_selection="leaf", random_state=0,
-                 verbose=False, cache_dir=None):
+                 verbose=False, cache_dir=None, assign_neighbors=10):
         self.embedding_model = embedding_model
         self.min_topic_size = min_topic_size
         self.n_neighbors = n_neighbors
@@ -142,6 +144,7 @@ class TopicModel:
         self.random_state = random_state
         self.verbose = verbose
         self.cache_dir = cache_dir
+        self.assign_neighbors = assign_neighbors
 
     def _vectorizer(self, n_paragraphs: int):
         from sklearn.feature_extraction.text import CountVectorizer
@@ -247,6 +250,61 @@ class TopicModel:
         words = self.topic_words_.get(topic, [])[:n_words]
         prefix = "outliers" if topic == -1 else str(topic)
         return f"{prefix}: " + " · ".join(words) if words else prefix
+
+
+def fit_sample(n: int, sample_size: int | None, random_state: int = 0) -> np.ndarray:
+    """Indices (sorted) of the paragraphs the topic model is fitted on: all of them when
+    ``n <= sample_size`` (or no size is given), else a seeded uniform sample of that size."""
+    if sample_size is None or n <= sample_size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(random_state).choice(n, size=int(sample_size), replace=False))
+
+
+def nearest_reference(embeddings: np.ndarray, reference: np.ndarray, k: int,
+                      block: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``embeddings``, its ``k`` most similar rows of ``reference`` (cosine of
+    unit vectors), most similar first: ``(indices, similarities)``, both ``(n, k)``.
+
+    Exact, in blocks of rows so that memory stays at ``block x len(reference)`` similarities.
+    A row that is itself in the reference finds itself first.
+    """
+    import torch
+
+    from .encoder import bf16_matmul_is_fast
+
+    n = len(embeddings)
+    k = max(1, min(k, len(reference)))
+    E = torch.from_numpy(np.ascontiguousarray(embeddings, dtype=np.float32))
+    R = torch.from_numpy(np.ascontiguousarray(reference, dtype=np.float32))
+    if len(R) > 20000 and bf16_matmul_is_fast():
+        # With a large reference the similarities dominate; bf16 matrix units make them ~8x
+        # cheaper, and nearest neighbours do not need more than bf16's three digits.
+        E, R = E.to(torch.bfloat16), R.to(torch.bfloat16)
+    indices = np.empty((n, k), dtype=np.int64)
+    similarities = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        top = torch.topk(E[start:start + block] @ R.T, k, dim=1, sorted=True)
+        indices[start:start + block] = top.indices.numpy()
+        similarities[start:start + block] = top.values.float().numpy()
+    return indices, similarities
+
+
+def vote(neighbour_topics: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Topic of each paragraph outside the fitted sample from its nearest sampled paragraphs.
+
+    ``neighbour_topics``: ``(n, k)`` topics of each paragraph's ``k`` nearest sampled
+    paragraphs, nearest first. The topic most of them have wins (outliers, -1, included, so a
+    paragraph among outliers stays one); a tie goes to the tied topic met first, i.e. the one
+    with the nearest member. Returns ``(topics, share of the k neighbours in that topic)``.
+    """
+    n, k = neighbour_topics.shape
+    topics = np.empty(n, dtype=np.int64)
+    share = np.empty(n, dtype=np.float64)
+    for i, row in enumerate(neighbour_topics):
+        values, first, counts = np.unique(row, return_index=True, return_counts=True)
+        best = max(range(len(values)), key=lambda j: (counts[j], -first[j]))
+        topics[i], share[i] = values[best], counts[best] / k
+    return topics, share
 
 
 def map_sample(n: int, max_points: int = 5000, random_state: int = 0) -> np.ndarray:

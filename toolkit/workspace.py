@@ -5,7 +5,8 @@ Layout of ``outputs/<run>/``::
     tables/      public CSV tables (lines.csv, topics.csv, documents.csv, ...)
     figures/     PNG figures
     notebooks/   the executed notebooks
-    work/        intermediate tables (Parquet) and arrays passed between notebooks
+    work/        intermediate tables (Parquet) and arrays passed between notebooks; tables
+                 made per partition of documents live in work/<table>/part-NNNNN.parquet
     report.html  the rendered report
     manifest.json
 """
@@ -41,11 +42,44 @@ class RunFolder:
     def save_frame(self, df: pd.DataFrame, name: str) -> None:
         df.to_parquet(self.work(f"{name}.parquet"), index=False)
 
-    def load_frame(self, name: str) -> pd.DataFrame:
+    def load_frame(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """A table saved whole (``work/NAME.parquet``) or by partition (``work/NAME/part-*.parquet``,
+        concatenated in partition order)."""
         path = self.work(f"{name}.parquet")
-        if not path.exists():
+        if path.exists():
+            return pd.read_parquet(path, columns=columns)
+        parts = self.part_paths(name)
+        if not parts:
             raise FileNotFoundError(f"{path}: missing; run the earlier notebooks of this run first")
-        return pd.read_parquet(path)
+        return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+
+    # partitioned tables and arrays (written by the engine's tasks, see toolkit.pipeline)
+    def part(self, name: str, index: int, suffix: str = ".parquet") -> Path:
+        return self.work(name) / f"part-{index:05d}{suffix}"
+
+    def part_paths(self, name: str, suffix: str = ".parquet") -> list[Path]:
+        folder = self.work(name)
+        return sorted(folder.glob(f"part-*{suffix}")) if folder.is_dir() else []
+
+    def save_part(self, df: pd.DataFrame, name: str, index: int) -> None:
+        path = self.part(name, index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.to_parquet(path, index=False)
+
+    def load_part(self, name: str, index: int, columns: list[str] | None = None) -> pd.DataFrame:
+        return pd.read_parquet(self.part(name, index), columns=columns)
+
+    def save_part_array(self, array: np.ndarray, name: str, index: int) -> None:
+        path = self.part(name, index, ".npy")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, array)
+
+    def load_part_array(self, name: str, index: int) -> np.ndarray:
+        return np.load(self.part(name, index, ".npy"))
+
+    def load_array_parts(self, name: str) -> np.ndarray:
+        parts = [np.load(p) for p in self.part_paths(name, ".npy")]
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
 
     def save_array(self, array: np.ndarray, name: str) -> None:
         np.save(self.work(f"{name}.npy"), array)

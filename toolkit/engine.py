@@ -1,0 +1,207 @@
+"""Engines: where the per-partition work of a run executes.
+
+The corpus stages (``toolkit.pipeline``) are written once, as functions over *partitions of
+documents* plus small reductions on the driving process. An engine runs those functions:
+
+- ``LocalEngine`` (``engine: local``, the default): one after another, in this process;
+- ``DaskEngine`` (``engine: dask``): as tasks on the workers of a Dask distributed cluster,
+  the one at ``dask_address`` or, without an address, a ``LocalCluster`` started here and
+  closed with the engine.
+
+Both give the same tables: the partitions, the arithmetic on each and the order of every
+reduction are the same; only the process that does the work differs. Workers read the
+corpus and write partition tables (Parquet) under the run folder themselves, so with a
+remote cluster both paths must be on storage every worker sees (see README, "Running on a
+Dask cluster").
+
+Engine interface:
+
+``map(fn, items, **shared) -> list``
+    ``fn(item, **shared)`` for every item, results in item order. ``shared`` values are sent
+    to each worker once (broadcast), not once per task.
+``value_counts(fn, items) -> pd.Series``
+    The sum over items of the ``value_counts`` of the Series ``fn(item)`` returns. With Dask
+    this is a distributed aggregation (a ``dask.dataframe`` ``value_counts`` over the
+    partitions, combined across workers), so no process holds every partition's keys.
+``host_threads``
+    Worker threads per host (None for local), for ``task_threads`` inside a task.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import pandas as pd
+
+from .errors import ParameterError
+
+ENGINES = ("local", "dask")
+
+
+class LocalEngine:
+    """Run every partition in this process, in order."""
+
+    name = "local"
+
+    def __init__(self):
+        self.description = "local: every partition in the driving process"
+        self.n_workers = 1
+        self.host_threads = None
+
+    def map(self, fn: Callable, items: list, **shared: Any) -> list:
+        return [fn(item, **shared) for item in items]
+
+    def value_counts(self, fn: Callable, items: list) -> pd.Series:
+        parts = [fn(item).value_counts() for item in items]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return pd.Series(dtype="int64")
+        return pd.concat(parts).groupby(level=0, sort=False).sum().astype("int64")
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class DaskEngine:
+    """Run partitions as tasks on a Dask distributed cluster.
+
+    Parameters
+    ----------
+    address : scheduler address (``tcp://host:8786``); None starts a ``LocalCluster`` of
+        worker processes on this machine, closed by ``close``.
+    n_workers : workers of that LocalCluster (default: one per CPU core); ignored with an
+        address.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, n_workers: int | None = None, timeout: str = "20s"):
+        from distributed import Client
+
+        self.address = address
+        self.cluster = None
+        if address:
+            try:
+                self.client = Client(address, timeout=timeout, set_as_default=True)
+            except (OSError, TimeoutError) as exc:
+                raise ParameterError(f"dask_address {address}: cannot reach the Dask scheduler ({exc})") from None
+            where = f"the cluster at {address}"
+        else:
+            self.cluster = start_local_cluster(n_workers)
+            n_workers = len(self.cluster.workers)
+            self.client = Client(self.cluster, set_as_default=True)
+            where = f"a LocalCluster of {n_workers} worker process{'es' if n_workers > 1 else ''} started by the run"
+        workers = self.client.scheduler_info(n_workers=-1)["workers"]
+        if not workers:
+            self.close()
+            raise ParameterError(f"dask_address {address}: the scheduler has no workers")
+        self.n_workers = len(workers)
+        # Worker threads per host, to size each task's share of that host's cores.
+        self.host_threads: dict[str, int] = {}
+        for address, info in workers.items():
+            host = _host(address)
+            self.host_threads[host] = self.host_threads.get(host, 0) + int(info.get("nthreads", 1))
+        self.description = f"dask: {where}, {self.n_workers} workers"
+
+    def map(self, fn: Callable, items: list, **shared: Any) -> list:
+        if not items:
+            return []
+        # Large shared values (a fitted cleaner, reference embeddings) go to each worker once.
+        # (Scattered inside a list: a dict given to scatter would be scattered value by value.)
+        scattered = {k: self.client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
+        futures = self.client.map(fn, items, pure=False, **scattered)
+        try:
+            return self.client.gather(futures)
+        finally:
+            for f in futures:
+                f.release()
+            for f in scattered.values():
+                f.release()
+
+    def value_counts(self, fn: Callable, items: list) -> pd.Series:
+        import dask.dataframe as dd
+
+        if not items:
+            return pd.Series(dtype="int64")
+        keys = dd.from_map(_as_frame, items, fn=fn, meta=pd.DataFrame({"key": pd.Series(dtype="string")}),
+                           enforce_metadata=False)
+        # split_out: the combined counts are themselves partitioned across workers, so the
+        # aggregation scales with the number of distinct keys, not with one process's memory.
+        counts = keys["key"].value_counts(split_out=max(1, len(items) // 16))
+        return counts.compute().astype("int64")
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+                self.cluster = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def check_scheduler(address: str, timeout: str = "10s") -> None:
+    """Raise ParameterError unless a Dask scheduler with workers answers at ``address``."""
+    DaskEngine(address, timeout=timeout).close()
+
+
+def start_local_cluster(n_workers: int | None = None):
+    """A ``LocalCluster`` of ``n_workers`` worker processes (default: one per CPU core)."""
+    import logging
+
+    from distributed import LocalCluster
+
+    n_workers = int(n_workers or os.cpu_count() or 1)
+    # One thread per worker process: a task's numeric libraries get the cores the worker
+    # processes leave (task_threads), instead of fighting over them.
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return cluster
+
+
+def _host(address: str) -> str:
+    return str(address).split("://")[-1].rsplit(":", 1)[0]
+
+
+def task_threads(host_threads: dict[str, int] | None = None) -> int:
+    """CPU threads a task may give torch and BLAS: all cores in a local run; on a Dask worker,
+    its machine's cores divided by the worker threads running there (``engine.host_threads``)."""
+    cores = os.cpu_count() or 1
+    if not host_threads:
+        return cores
+    from distributed import get_worker
+
+    try:
+        host = _host(get_worker().address)
+    except ValueError:  # not inside a worker
+        return cores
+    return max(1, cores // max(1, host_threads.get(host, 1)))
+
+
+def _as_frame(item, fn: Callable) -> pd.DataFrame:
+    return pd.DataFrame({"key": fn(item).astype("string")})
+
+
+def open_engine(name: str = "local", address: str | None = None, n_workers: int | None = None):
+    """The engine named by the ``engine`` parameter (use as a context manager)."""
+    if name == "local":
+        return LocalEngine()
+    if name == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ParameterError("engine 'dask' needs the packages dask and distributed (make venv installs them)") from None
+        return DaskEngine(address, n_workers)
+    raise ParameterError(f"unknown engine '{name}' (known: {', '.join(ENGINES)})")

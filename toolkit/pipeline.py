@@ -1,0 +1,347 @@
+"""The corpus stages over partitions of documents, run by either engine (``toolkit.engine``).
+
+Notebooks 1 and 2 call the four drivers below; each splits its stage into tasks over the
+partitions of the corpus (``load.plan_partitions``: at most ``partition_size`` files or archive
+members each) and small reductions in the driving process:
+
+``prepare_corpus`` (notebook 1)
+    per partition: load, split into lines; all partitions: documents per short line, summed
+    by the engine (a distributed aggregation with Dask); per partition: clean, make paragraphs.
+``embed_corpus``
+    per partition: embed the paragraphs (cache shared by all workers).
+``fit_topics``
+    driver: BERTopic fitted on a seeded sample of ``topic_sample_size`` paragraphs (all of them
+    on smaller corpora); per partition: every other paragraph takes the topic most of its
+    nearest sampled paragraphs have (``topics.vote``).
+``separate_corpus``
+    per partition and reductions: the focus centroid, coherence and topic means
+    (``FocusSeparator``'s phases); per partition: each document's labels, its rows of
+    ``lines.csv`` and ``documents.csv``, candidates for the typical lines.
+
+A task reads its inputs from and writes its tables to the run folder
+(``work/<table>/part-NNNNN.parquet``) and returns only small summaries, so with Dask the
+tables never pass through the driving process until notebook 3 reads the results. The
+partitions, the arithmetic and the reduction order do not depend on the engine, so both
+engines write the same tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import clean, embed, framing, load, segment, separate, topics
+from .errors import CorpusError
+from .schema import LINE_LABELS, SEPARATION
+from .workspace import RunFolder
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a task needs to find one partition's tables."""
+
+    run_dir: str
+    index: int
+    offset: int = 0       # corpus position of the partition's first paragraph
+    n_segments: int = 0
+
+    @property
+    def run(self) -> RunFolder:
+        return RunFolder(self.run_dir)
+
+    @property
+    def positions(self) -> np.ndarray:
+        return np.arange(self.offset, self.offset + self.n_segments)
+
+
+def partitions(run: RunFolder) -> list[Part]:
+    """The partitions of a prepared run (``work/partitions.json``, written by ``prepare_corpus``)."""
+    table = run.load_json("partitions")
+    if table is None:
+        raise FileNotFoundError(f"{run.work('partitions.json')}: missing; run notebook 1 of this run first")
+    return [Part(str(run.root), r["index"], r["offset"], r["segments"]) for r in table]
+
+
+def _use_threads(host_threads) -> int:
+    import torch
+
+    from .engine import task_threads
+
+    threads = task_threads(host_threads)
+    torch.set_num_threads(threads)
+    return threads
+
+
+# =============================================================================== notebook 1
+def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
+    """Load, split, clean and segment the corpus; returns a summary for the notebook.
+
+    Writes ``work/{documents,lines,segments}/part-*.parquet``, ``work/skipped.parquet`` and
+    ``work/partitions.json``. Raises ``CorpusError`` when nothing could be read or document ids
+    repeat.
+    """
+    plan = load.plan_partitions(p["corpus"], p["partition_size"])
+    loaded = engine.map(_load_task, plan, run_dir=str(run.root), columns=p["columns"],
+                        on_bad_file=p["on_bad_file"])
+    skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
+    n_docs = sum(r["documents"] for r in loaded)
+    if n_docs == 0:
+        raise load.no_documents_error(p["corpus"], skipped)
+    parts = [Part(str(run.root), r["index"]) for r in loaded]
+    repeated_ids = engine.value_counts(_doc_ids, parts)
+    repeated_ids = repeated_ids[repeated_ids > 1]
+    if len(repeated_ids):
+        raise CorpusError(f"{Path(p['corpus']).resolve()}: duplicate document ids {sorted(repeated_ids.index)[:5]}")
+    warnings = load.corpus_warnings([t for r in loaded for t in r["head"]])
+
+    cleaner = clean.LineCleaner(patterns=p["patterns"])
+    # Corpus-level statistic: in how many documents each short line occurs.
+    counts = engine.value_counts(functools.partial(_short_line_keys, max_words=cleaner.chrome_max_words), parts)
+    cleaner.fit_counts(counts, n_docs)
+    cleaned = engine.map(_clean_task, parts, cleaner=cleaner, max_words=p["max_paragraph_words"])
+
+    table, offset = [], 0
+    for r, c in zip(loaded, cleaned):
+        table.append({"index": r["index"], "documents": r["documents"], "lines": c["lines"],
+                      "segments": c["segments"], "offset": offset})
+        offset += c["segments"]
+    run.save_json(table, "partitions")
+    run.save_frame(skipped, "skipped")
+    labels = pd.concat([c["labels"] for c in cleaned]).groupby(level=0).sum() if cleaned else pd.Series(dtype=int)
+    return {"documents": n_docs, "lines": sum(c["lines"] for c in cleaned), "segments": offset,
+            "partitions": len(plan), "skipped": skipped, "warnings": warnings, "cleaner": cleaner,
+            "labels": labels.to_dict()}
+
+
+def _load_task(partition: load.Partition, run_dir: str, columns, on_bad_file: str) -> dict:
+    run = RunFolder(run_dir)
+    documents, skipped = load.load_partition(partition, columns, on_bad_file)
+    lines = segment.split_lines(documents)
+    run.save_part(documents, "documents", partition.index)
+    run.save_part(lines, "lines", partition.index)
+    return {"index": partition.index, "documents": len(documents), "skipped": skipped,
+            "head": documents["text"].head(200).str.slice(0, 2000).tolist()}
+
+
+def _doc_ids(part: Part) -> pd.Series:
+    return part.run.load_part("documents", part.index, columns=["doc"])["doc"]
+
+
+def _short_line_keys(part: Part, max_words: int) -> pd.Series:
+    lines = part.run.load_part("lines", part.index, columns=["doc", "key", "n_words"])
+    return clean.short_line_keys(lines, max_words)
+
+
+def _clean_task(part: Part, cleaner: clean.LineCleaner, max_words: int) -> dict:
+    run = part.run
+    lines = cleaner.transform(run.load_part("lines", part.index))
+    segments = segment.make_segments(lines, max_words=max_words)
+    run.save_part(lines, "lines", part.index)
+    run.save_part(segments, "segments", part.index)
+    return {"lines": len(lines), "segments": len(segments),
+            "labels": lines["label"].replace("", "kept").value_counts()}
+
+
+# =============================================================================== notebook 2
+def embed_corpus(p: dict, run: RunFolder, engine) -> dict:
+    """Embed every paragraph (``work/embeddings/part-*.npy``); returns the counts of texts,
+    texts unique within their partition, cache hits and newly computed vectors."""
+    stats = engine.map(_embed_task, partitions(run), backend=p["embedding_backend"], cache_dir=p["cache_dir"],
+                       host_threads=engine.host_threads)
+    return {k: int(sum(s[k] for s in stats)) for k in ("texts", "unique", "cached", "computed")}
+
+
+@functools.lru_cache(maxsize=4)
+def _embedder(backend: str, threads: int):
+    # One model per worker process (and per thread count), loaded by its first task.
+    return embed.make_embedder(backend, threads=threads)
+
+
+@functools.lru_cache(maxsize=4)
+def _embedding_cache(cache_dir: str, key: str):
+    return embed.EmbeddingCache(Path(cache_dir) / "embeddings", key)
+
+
+def focus_embedder(p: dict):
+    """The embedder and cache of this process (for the focus text)."""
+    embedder = _embedder(p["embedding_backend"], os.cpu_count() or 1)
+    cache = _embedding_cache(p["cache_dir"], embedder.cache_key) if p["cache_dir"] else None
+    return embedder, cache
+
+
+def _embed_task(part: Part, backend: str, cache_dir: str | None, host_threads) -> dict:
+    threads = _use_threads(host_threads)
+    embedder = _embedder(backend, threads)
+    cache = _embedding_cache(cache_dir, embedder.cache_key) if cache_dir else None
+    texts = part.run.load_part("segments", part.index, columns=["text"])["text"].tolist()
+    vectors, stats = embed.embed_texts(texts, embedder, cache)
+    if not len(texts):
+        vectors = np.zeros((0, 0), dtype=np.float32)
+    part.run.save_part_array(vectors, "embeddings", part.index)
+    return stats
+
+
+def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False) -> dict:
+    """Fit the topic model on a seeded sample of paragraphs and assign every paragraph a topic.
+
+    Writes ``work/topics/part-*.parquet`` (``schema.TOPIC_ASSIGNMENTS``) and each paragraph's
+    nearest sampled paragraphs (``work/neighbours/``, reused by separation). Returns the model,
+    the sample (corpus positions, its paragraphs and embeddings) and per-topic sizes and
+    embedding sums.
+    """
+    parts = partitions(run)
+    n = sum(part.n_segments for part in parts)
+    sample = topics.fit_sample(n, p["topic_sample_size"], random_state=p["seed"])
+    taken = engine.map(_take_task, parts, positions=sample)
+    sample_segments = pd.concat([t[0] for t in taken], ignore_index=True)
+    sample_vectors = _stack([t[1] for t in taken])
+    model = topics.TopicModel(embedder, min_topic_size=p["min_topic_size"], n_neighbors=p["n_neighbors"],
+                              random_state=p["seed"], verbose=verbose, cache_dir=p["cache_dir"])
+    model.fit(sample_segments, sample_vectors)
+    fitted = model.assignments_
+    assigned = engine.map(_assign_task, parts, sample=sample, reference=sample_vectors,
+                          reference_topics=fitted["topic"].to_numpy(),
+                          reference_probability=fitted["topic_probability"].to_numpy(),
+                          k=model.assign_neighbors, host_threads=engine.host_threads)
+    if len(sample) < n:
+        model.note_ += (f"; fitted on a seeded sample of {len(sample)} of the {n} paragraphs "
+                        f"(topic_sample_size); each other paragraph takes the topic most of its "
+                        f"{model.assign_neighbors} nearest sampled paragraphs have")
+    sizes = pd.concat([a["sizes"] for a in assigned]).groupby(level=0).sum() if assigned else pd.Series(dtype=int)
+    return {"model": model, "sample": sample, "sample_segments": sample_segments, "sample_vectors": sample_vectors,
+            "topic_sizes": {int(t): int(c) for t, c in sizes.items()},
+            "topic_vectors": framing.add_sums([a["sums"] for a in assigned])}
+
+
+def _stack(arrays: list[np.ndarray]) -> np.ndarray:
+    arrays = [a for a in arrays if a.size]
+    return np.vstack(arrays).astype(np.float32) if arrays else np.zeros((0, 0), dtype=np.float32)
+
+
+def _take_task(part: Part, positions: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of this partition at the given corpus positions."""
+    lo, hi = np.searchsorted(positions, [part.offset, part.offset + part.n_segments])
+    local = positions[lo:hi] - part.offset
+    segments = part.run.load_part("segments", part.index).iloc[local].reset_index(drop=True)
+    vectors = part.run.load_part_array("embeddings", part.index)
+    return segments, (vectors[local] if len(local) else np.zeros((0, 0), dtype=np.float32))
+
+
+def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, reference_topics: np.ndarray,
+                 reference_probability: np.ndarray, k: int, host_threads) -> dict:
+    run = part.run
+    segments = run.load_part("segments", part.index, columns=["doc", "segment"])
+    vectors = run.load_part_array("embeddings", part.index)
+    topic_ids = np.zeros(len(segments), dtype=np.int64)
+    probability = np.zeros(len(segments), dtype=np.float64)
+    neighbours = np.zeros((len(segments), 0), dtype=np.int64)
+    if len(segments):
+        _use_threads(host_threads)
+        neighbours, _ = topics.nearest_reference(vectors, reference, k)
+        at = np.searchsorted(sample, part.positions)
+        in_sample = (at < len(sample)) & (sample[np.minimum(at, len(sample) - 1)] == part.positions)
+        voted, share = topics.vote(reference_topics[neighbours])
+        topic_ids = np.where(in_sample, reference_topics[np.minimum(at, len(sample) - 1)], voted)
+        probability = np.where(in_sample, reference_probability[np.minimum(at, len(sample) - 1)], share)
+    table = pd.DataFrame({"doc": segments["doc"].values, "segment": segments["segment"].values,
+                          "topic": topic_ids.astype("int64"), "topic_probability": np.round(probability, 6)})
+    run.save_part(table, "topics", part.index)
+    run.save_part_array(neighbours, "neighbours", part.index)
+    return {"sizes": table["topic"].value_counts(),
+            "sums": framing.topic_sums(vectors, topic_ids) if len(segments) else {}}
+
+
+def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray, fitted: dict) -> dict:
+    """Label every paragraph core or insert; write ``lines.csv``, ``documents.csv``, ``topics.csv``
+    and ``typical_lines.csv``. Returns the separator and the glued-article checks."""
+    parts = partitions(run)
+    separator = separate.FocusSeparator(switch_penalty=p["switch_penalty"], random_state=p["seed"])
+    query = engine.map(_query_task, parts, separator=separator, focus_vector=focus_vector)
+    seeds = separator.choose_seeds(np.concatenate(query) if query else np.zeros(0))
+    seed_sums = engine.map(_seed_sum_task, parts, seeds=seeds)
+    separator.set_centroid(np.sum([s for s in seed_sums if s.size], axis=0), len(seeds))
+    separator.set_statistics(engine.map(_statistics_task, parts, separator=separator, seeds=seeds))
+    centroids = fitted["topic_vectors"]
+    labelled = engine.map(_label_task, parts, separator=separator, sample=fitted["sample"],
+                          reference_direct=separator.direct_scores(fitted["sample_vectors"]), centroids=centroids)
+    line_labels = LINE_LABELS.check(pd.concat([run.load_part("line_labels", part.index) for part in parts],
+                                              ignore_index=True), "pipeline.separate_corpus")
+    run.write_csv(line_labels, "lines.csv")
+    documents = pd.concat([run.load_part("document_table", part.index) for part in parts], ignore_index=True)
+    run.write_csv(documents, "documents.csv")
+    assignments = run.load_frame("topics")
+    separation = run.load_frame("separation")
+    run.write_csv(separate.topic_table(fitted["model"], separation, assignments, centroids,
+                                       separator.focus_centroid_), "topics.csv")
+    run.write_csv(framing.select_typical([r["typical"] for r in labelled]), "typical_lines.csv")
+    separator.pieces_ = [piece for r in labelled for piece in r["pieces"]]
+    return {"separator": separator, "line_labels": line_labels, "separation": separation}
+
+
+def _segment_vectors(part: Part) -> np.ndarray:
+    return part.run.load_part_array("embeddings", part.index)
+
+
+def _query_task(part: Part, separator, focus_vector) -> np.ndarray:
+    if not part.n_segments:
+        return np.zeros(0)
+    return separator.query_scores(_segment_vectors(part), focus_vector)
+
+
+def _seed_sum_task(part: Part, seeds: np.ndarray) -> np.ndarray:
+    lo, hi = np.searchsorted(seeds, [part.offset, part.offset + part.n_segments])
+    if not part.n_segments or hi == lo:
+        return np.zeros(0)
+    return np.asarray(_segment_vectors(part)[seeds[lo:hi] - part.offset], dtype=np.float64).sum(axis=0)
+
+
+def _statistics_task(part: Part, separator, seeds: np.ndarray) -> dict:
+    if not part.n_segments:
+        return {"topic_sum": pd.Series(dtype=float), "topic_count": pd.Series(dtype=int), "seed_direct": np.zeros(0)}
+    topic_ids = part.run.load_part("topics", part.index, columns=["topic"])["topic"].to_numpy()
+    mask = np.isin(part.positions, seeds)
+    return separator.partition_statistics(_segment_vectors(part), topic_ids, mask)
+
+
+def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.ndarray,
+                centroids: dict) -> dict:
+    run = part.run
+    segments = run.load_part("segments", part.index)
+    lines = run.load_part("lines", part.index)
+    assignments = run.load_part("topics", part.index)
+    documents = run.load_part("documents", part.index, columns=["doc", "title", "source", "date"])
+    vectors = run.load_part_array("embeddings", part.index)
+    neighbours = run.load_part_array("neighbours", part.index)
+    if len(segments):
+        in_sample = np.isin(part.positions, sample)
+        result, pieces = separator.label_partition(segments, vectors, assignments["topic"].to_numpy(), lines,
+                                                   neighbours, in_sample, reference_direct)
+    else:  # every line of this partition was set aside by cleaning
+        result, pieces = SEPARATION.check(pd.DataFrame({"doc": [], "segment": [], "label": [], "score": [],
+                                                        "reason": []}).astype({"segment": "int64", "score": "float64"}),
+                                          "pipeline"), []
+        vectors = np.zeros((0, 1))
+    line_labels = separate.line_table(lines, segments, result, assignments)
+    run.save_part(result, "separation", part.index)
+    run.save_part(line_labels, "line_labels", part.index)
+    run.save_part(separate.document_table(line_labels, documents), "document_table", part.index)
+    table = segments[["doc", "segment", "line", "text"]].assign(topic=assignments["topic"].to_numpy(),
+                                                                label=result["label"].to_numpy())
+    typical = framing.typical_candidates(table, vectors, centroids, part.offset)
+    return {"pieces": pieces, "typical": typical}
+
+
+def map_points(fitted: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Paragraphs on the 2-D map: a seeded sample of at most 5,000 of the topic model's own
+    paragraphs. Returns ``(positions within the fitted sample, corpus positions)``."""
+    in_sample = topics.map_sample(len(fitted["sample"]), random_state=seed)
+    return in_sample, fitted["sample"][in_sample]
+
+
+__all__ = ["Part", "partitions", "prepare_corpus", "embed_corpus", "fit_topics", "separate_corpus",
+           "focus_embedder", "map_points"]
