@@ -44,6 +44,8 @@ dask_workers = None
 partition_size = 1000
 
 # %%
+import os
+
 from toolkit import pipeline
 from toolkit.engine import open_engine
 from toolkit.params import from_namespace
@@ -51,6 +53,7 @@ from toolkit.workspace import RunFolder
 
 p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
+show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 
 # %% [markdown]
 # Every stage below runs per partition of documents (at most `partition_size` files or archive
@@ -58,7 +61,7 @@ run = RunFolder(p["run_dir"])
 # of a Dask cluster (`dask`). Both write the same tables.
 
 # %%
-with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
+with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=show_progress) as engine:
     print("engine:", engine.description)
     with run.stage("load, lines, clean, paragraphs"):
         prepared = pipeline.prepare_corpus(p, run, engine)

@@ -63,7 +63,7 @@ show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 # paragraphs (all of them on smaller corpora).
 
 # %%
-with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
+with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=show_progress) as engine:
     print("engine:", engine.description)
     with run.stage("embed"):
         embed_stats = pipeline.embed_corpus(p, run, engine)

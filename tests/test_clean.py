@@ -119,3 +119,16 @@ def test_pattern_file_is_data(tmp_path):
     bad.write_text("chrome_phrases: oops\n", "utf-8")
     with pytest.raises(ValueError, match="must be a list"):
         ChromePatterns.load(bad)
+
+
+def test_counts_from_partitions_fit_like_the_whole_corpus():
+    from toolkit.clean import short_line_keys
+
+    docs = {f"{i}.txt": [BODY[i % 4], "// انتهى //", "للمزيد من الأخبار تابعوا موقعنا الإخباري"] for i in range(6)}
+    lines = _lines(docs)
+    whole = LineCleaner(repeat_min_docs=5).fit(lines)
+    halves = [lines[lines["doc"].isin(["0.txt", "1.txt", "2.txt"])], lines[~lines["doc"].isin(["0.txt", "1.txt", "2.txt"])]]
+    counts = pd.concat([short_line_keys(h).value_counts() for h in halves]).groupby(level=0).sum()
+    parts = LineCleaner(repeat_min_docs=5).fit_counts(counts, n_docs=6)
+    assert parts.repeated_keys_ == whole.repeated_keys_ and len(whole.repeated_keys_) == 2
+    assert parts.repeat_threshold(6) == 5 and LineCleaner().repeat_threshold(10_000) == 20

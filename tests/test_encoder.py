@@ -55,3 +55,15 @@ def test_weights_are_read_from_the_installed_package():
     weights, spm_model = model_files()
     assert "site-packages" in str(weights) or "dist-packages" in str(weights)
     assert spm_model.name == "sp.model"
+
+
+def test_vectors_do_not_depend_on_what_was_embedded_before(seed_segments):
+    from toolkit.encoder import UseEncoder
+
+    texts = seed_segments["text"].tolist()
+    first, second = texts[:80], texts[80:]
+    busy = UseEncoder(threads=2)
+    busy.encode(first)
+    fresh = UseEncoder(threads=1)
+    # A worker that embedded other partitions first, with other threads, gives the same bits.
+    assert np.array_equal(busy.encode(second), fresh.encode(second))

@@ -54,8 +54,10 @@ def test_value_counts_is_the_same_aggregation_on_both_engines():
         assert dask.n_workers == 2
         got = dask.value_counts(_identity, items)
         assert dask.map(_double, [1, 2, 3], factor=pd.Series([2])) == [2, 4, 6]
+        frequent = dask.value_counts(_identity, items, min_count=2)
     assert expected.sort_index().to_dict() == {"أ": 3, "ب": 2, "ج": 1}
     assert got.sort_index().to_dict() == expected.sort_index().to_dict()
+    assert frequent.sort_index().to_dict() == {"أ": 3, "ب": 2}  # filtered on the workers
 
 
 def _identity(series):

@@ -47,3 +47,27 @@ def test_tiny_corpus_gets_one_topic(seed_segments, seed_embeddings, embedder):
     assert set(model.assignments_["topic"]) == {0}
     assert "no clustering" in model.note_
     assert all(ARABIC_WORD.fullmatch(w) for w in model.topic_words_[0][:3])
+
+
+def test_fit_sample_is_seeded_and_covers_small_corpora():
+    from toolkit.topics import fit_sample
+
+    assert (fit_sample(150, 50000) == np.arange(150)).all()
+    a, b = fit_sample(10_000, 500, random_state=3), fit_sample(10_000, 500, random_state=3)
+    assert (a == b).all() and len(set(a)) == 500 and (np.diff(a) > 0).all()
+
+
+def test_vote_takes_the_majority_and_breaks_ties_by_the_nearest():
+    from toolkit.topics import vote
+
+    topics, share = vote(np.array([[2, 1, 1, 2, 1], [3, -1, 4, -1, -1], [5, 6, 6, 5, 7]]))
+    assert topics.tolist() == [1, -1, 5]  # 5 and 6 tie: 5 has the nearest member
+    assert share.tolist() == [0.6, 0.6, 0.4]
+
+
+def test_nearest_reference_finds_itself_first(seed_embeddings):
+    from toolkit.topics import nearest_reference
+
+    indices, similarities = nearest_reference(seed_embeddings, seed_embeddings, 5)
+    assert (indices[:, 0] == np.arange(len(seed_embeddings))).mean() > 0.95  # exact repeats may swap
+    assert (np.diff(similarities, axis=1) <= 1e-6).all()

@@ -123,13 +123,18 @@ class LineCleaner:
         keys = short_line_keys(lines, self.chrome_max_words)
         return self.fit_counts(keys.value_counts(), lines["doc"].nunique())
 
+    def repeat_threshold(self, n_docs: int) -> int:
+        """Documents a short line must occur in to count as repeated chrome."""
+        return max(self.repeat_min_docs, math.ceil(self.repeat_min_share * n_docs))
+
     def fit_counts(self, doc_counts: pd.Series, n_docs: int) -> "LineCleaner":
         """``fit`` from its statistics, computed elsewhere: for each short line's key, the number
         of documents it occurs in (``short_line_keys(...).value_counts()`` summed over the parts
-        of a partitioned corpus), and the number of documents."""
+        of a partitioned corpus; the keys below ``repeat_threshold(n_docs)`` may be left out),
+        and the number of documents."""
         self.patterns_ = ChromePatterns.load(self.patterns)
         self._phrases = self.patterns_.phrase_regex()
-        self.repeat_threshold_ = max(self.repeat_min_docs, math.ceil(self.repeat_min_share * n_docs))
+        self.repeat_threshold_ = self.repeat_threshold(n_docs)
         frequent = doc_counts[doc_counts >= self.repeat_threshold_]
         self.repeated_keys_ = {str(k): int(v) for k, v in sorted(frequent.items(), key=lambda kv: (-kv[1], kv[0]))}
         return self

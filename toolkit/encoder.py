@@ -15,8 +15,11 @@ token ids ``t_1..t_T`` (BOS and EOS included):
 What makes this pass fast without changing that arithmetic:
 
 - **Tokens are only ids.** ``e_t`` and ``x_t`` depend on the token id alone, so the input
-  projection and its LayerNorm run once per vocabulary entry seen (a growing cache) and are
-  gathered per token: a quarter of the model's arithmetic disappears after warm-up.
+  projection and its LayerNorm run once per block of 256 vocabulary ids (a growing cache,
+  the whole 128k vocabulary after a few thousand texts, about 1 GB) and are gathered per
+  token: a quarter of the model's arithmetic disappears after warm-up. Computing whole fixed
+  blocks makes every vector independent of the texts embedded before it, so processes that
+  embed different partitions agree bit for bit with one that embeds them all.
 - **Windows are views.** Sentences sit in one flat batch with two zero rows between them, so
   an n-gram window is n consecutive rows: each convolution is one matrix product on a strided
   view, no index gathers.
@@ -45,6 +48,7 @@ _CNN_DIM = 256
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context) per branch
 _MAX_LEFT, _MAX_RIGHT = 2, 2
 _FEAT_DIM = _EMB_DIM + 3 * _CNN_DIM
+_VOCAB_BLOCK = 256  # ids whose input rows are computed together (see UseEncoder._ensure_vocab)
 _BOS, _EOS, _UNK = 1, 2, 0
 
 
@@ -130,7 +134,9 @@ def resolve_precision(device_type: str, precision: str = "auto") -> str:
 
 def cache_key(precision: str) -> str:
     """Name of the vectors this encoder produces at ``precision`` (for the embedding cache)."""
-    return f"use-multilingual-v3-toolkit-{precision}"
+    # v2: input rows computed per fixed block of ids (vectors independent of what a process
+    # embedded before); vectors cached by v1 differ in the last bits and are not mixed in.
+    return f"use-multilingual-v3-toolkit-v2-{precision}"
 
 
 class UseEncoder:
@@ -231,13 +237,24 @@ class UseEncoder:
         self._capacity = capacity
 
     def _ensure_vocab(self, ids) -> None:
-        """Compute the per-id rows for ids not seen before."""
+        """Compute the per-id rows for ids not seen before, a whole block of ids at a time.
+
+        Each block of ``_VOCAB_BLOCK`` consecutive ids is always computed by the same matrix
+        products (same rows, same shapes), so an id's rows, and every embedding built from
+        them, are bit-for-bit the same whichever texts a process embedded before: two workers
+        that saw different partitions produce the vectors a single process does.
+        """
         import torch
 
         unique = torch.unique(ids)
-        new_ids = unique[self.slot_of[unique] < 0]
-        if len(new_ids) == 0:
-            return
+        new_blocks = torch.unique(unique[self.slot_of[unique] < 0] // _VOCAB_BLOCK)
+        for block in new_blocks.tolist():
+            start = block * _VOCAB_BLOCK
+            self._add_vocab(torch.arange(start, min(start + _VOCAB_BLOCK, len(self.slot_of)), device=self.device))
+
+    def _add_vocab(self, new_ids) -> None:
+        import torch
+
         needed = self._used + len(new_ids)
         if needed > self._capacity:
             self._grow(max(needed, 2 * self._capacity))

@@ -344,11 +344,18 @@ def load_partition(partition: Partition, columns: dict | ColumnMap | None = None
     return DOCUMENTS.check(documents, "load"), pd.DataFrame(report.skipped, columns=SKIPPED_COLUMNS)
 
 
-def corpus_warnings(head_texts: list[str]) -> list[str]:
-    """Corpus-level warnings from the first documents' texts (at most 200, 2,000 characters each)."""
-    from .normalize import arabic_letter_ratio
+def letter_counts(text: str, head: int = 2000) -> tuple[int, int]:
+    """``(Arabic letters, letters)`` in the first ``head`` characters of a document."""
+    from .normalize import arabic_letter_counts
 
-    ratio = arabic_letter_ratio("".join(t[:2000] for t in head_texts[:200]))
+    return arabic_letter_counts(text[:head])
+
+
+def corpus_warnings(head_counts: list[tuple[int, int]]) -> list[str]:
+    """Corpus-level warnings from the ``letter_counts`` of the first 200 documents."""
+    arabic = sum(a for a, _ in head_counts[:200])
+    letters = sum(n for _, n in head_counts[:200])
+    ratio = arabic / letters if letters else 0.0
     if ratio < 0.2:
         return [f"the corpus has little or no Arabic text ({ratio:.0%} of letters are Arabic): "
                 "Arabic normalization, stop words and patterns will not apply"]
@@ -388,5 +395,5 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
     if duplicated:
         raise CorpusError(f"{Path(corpus).resolve()}: duplicate document ids {duplicated[:5]}")
     documents = DOCUMENTS.check(documents, "load")
-    documents.attrs["warnings"] = corpus_warnings(documents["text"].head(200).tolist())
+    documents.attrs["warnings"] = corpus_warnings([letter_counts(t) for t in documents["text"].head(200)])
     return documents, skipped

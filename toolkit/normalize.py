@@ -120,12 +120,16 @@ normalize_arabic: Normalizer = compose(
 match_key: Normalizer = compose(normalize_arabic, strip_punctuation, collapse_spaces)
 
 
+def arabic_letter_counts(text: str) -> tuple[int, int]:
+    """``(Arabic letters, letters)`` in ``text``."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if _ARABIC_LETTER.match(c)), len(letters)
+
+
 def arabic_letter_ratio(text: str) -> float:
     """Share of the letters in ``text`` that are Arabic (0 when it has no letters)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for c in letters if _ARABIC_LETTER.match(c)) / len(letters)
+    arabic, letters = arabic_letter_counts(text)
+    return arabic / letters if letters else 0.0
 
 
 def count_words(text: str) -> int:

@@ -86,24 +86,24 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     repeat.
     """
     plan = load.plan_partitions(p["corpus"], p["partition_size"])
-    loaded = engine.map(_load_task, plan, run_dir=str(run.root), columns=p["columns"],
+    loaded = engine.map(_load_task, plan, desc="load and lines", run_dir=str(run.root), columns=p["columns"],
                         on_bad_file=p["on_bad_file"])
     skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
     n_docs = sum(r["documents"] for r in loaded)
     if n_docs == 0:
         raise load.no_documents_error(p["corpus"], skipped)
     parts = [Part(str(run.root), r["index"]) for r in loaded]
-    repeated_ids = engine.value_counts(_doc_ids, parts)
-    repeated_ids = repeated_ids[repeated_ids > 1]
+    repeated_ids = engine.value_counts(_doc_ids, parts, min_count=2)
     if len(repeated_ids):
         raise CorpusError(f"{Path(p['corpus']).resolve()}: duplicate document ids {sorted(repeated_ids.index)[:5]}")
-    warnings = load.corpus_warnings([t for r in loaded for t in r["head"]])
+    warnings = load.corpus_warnings([c for r in loaded for c in r["head"]])
 
     cleaner = clean.LineCleaner(patterns=p["patterns"])
     # Corpus-level statistic: in how many documents each short line occurs.
-    counts = engine.value_counts(functools.partial(_short_line_keys, max_words=cleaner.chrome_max_words), parts)
+    counts = engine.value_counts(functools.partial(_short_line_keys, max_words=cleaner.chrome_max_words), parts,
+                                 min_count=cleaner.repeat_threshold(n_docs))
     cleaner.fit_counts(counts, n_docs)
-    cleaned = engine.map(_clean_task, parts, cleaner=cleaner, max_words=p["max_paragraph_words"])
+    cleaned = engine.map(_clean_task, parts, desc="clean", cleaner=cleaner, max_words=p["max_paragraph_words"])
 
     table, offset = [], 0
     for r, c in zip(loaded, cleaned):
@@ -125,7 +125,7 @@ def _load_task(partition: load.Partition, run_dir: str, columns, on_bad_file: st
     run.save_part(documents, "documents", partition.index)
     run.save_part(lines, "lines", partition.index)
     return {"index": partition.index, "documents": len(documents), "skipped": skipped,
-            "head": documents["text"].head(200).str.slice(0, 2000).tolist()}
+            "head": [load.letter_counts(t) for t in documents["text"].head(200)]}
 
 
 def _doc_ids(part: Part) -> pd.Series:
@@ -151,7 +151,7 @@ def _clean_task(part: Part, cleaner: clean.LineCleaner, max_words: int) -> dict:
 def embed_corpus(p: dict, run: RunFolder, engine) -> dict:
     """Embed every paragraph (``work/embeddings/part-*.npy``); returns the counts of texts,
     texts unique within their partition, cache hits and newly computed vectors."""
-    stats = engine.map(_embed_task, partitions(run), backend=p["embedding_backend"], cache_dir=p["cache_dir"],
+    stats = engine.map(_embed_task, partitions(run), desc="embed", backend=p["embedding_backend"], cache_dir=p["cache_dir"],
                        host_threads=engine.host_threads)
     return {k: int(sum(s[k] for s in stats)) for k in ("texts", "unique", "cached", "computed")}
 
@@ -204,7 +204,7 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
                               random_state=p["seed"], verbose=verbose, cache_dir=p["cache_dir"])
     model.fit(sample_segments, sample_vectors)
     fitted = model.assignments_
-    assigned = engine.map(_assign_task, parts, sample=sample, reference=sample_vectors,
+    assigned = engine.map(_assign_task, parts, desc="assign topics", sample=sample, reference=sample_vectors,
                           reference_topics=fitted["topic"].to_numpy(),
                           reference_probability=fitted["topic_probability"].to_numpy(),
                           k=model.assign_neighbors, host_threads=engine.host_threads)
@@ -267,7 +267,7 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray, f
     separator.set_centroid(np.sum([s for s in seed_sums if s.size], axis=0), len(seeds))
     separator.set_statistics(engine.map(_statistics_task, parts, separator=separator, seeds=seeds))
     centroids = fitted["topic_vectors"]
-    labelled = engine.map(_label_task, parts, separator=separator, sample=fitted["sample"],
+    labelled = engine.map(_label_task, parts, desc="separate", separator=separator, sample=fitted["sample"],
                           reference_direct=separator.direct_scores(fitted["sample_vectors"]), centroids=centroids)
     line_labels = LINE_LABELS.check(pd.concat([run.load_part("line_labels", part.index) for part in parts],
                                               ignore_index=True), "pipeline.separate_corpus")

