@@ -2,6 +2,7 @@
 #   make study   create .venv, install the pinned dependencies, run the seed study -> outputs/seeds/
 #   make test    create .venv if needed, run the tests
 # Other corpora: make study CORPUS=path/to/folder RUN=name FOCUS="وصف عربي للتغطية"
+# On Dask: make study CORPUS=... ENGINE=dask [DASK_ADDRESS=tcp://host:8786]
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,6 +16,8 @@ PARAMS ?= $(if $(CORPUS),,params/seeds.yml)
 CORPUS ?=
 RUN ?=
 FOCUS ?=
+ENGINE ?=
+DASK_ADDRESS ?=
 
 .PHONY: venv study test lab lock clean-outputs
 
@@ -32,7 +35,8 @@ venv: $(STAMP)
 
 study: venv
 	$(PY) -m toolkit run $(CORPUS) $(if $(PARAMS),--params $(PARAMS)) \
-		$(if $(RUN),--out outputs/$(RUN)) $(if $(FOCUS),--focus "$(FOCUS)")
+		$(if $(RUN),--out outputs/$(RUN)) $(if $(FOCUS),--focus "$(FOCUS)") \
+		$(if $(ENGINE),--engine $(ENGINE)) $(if $(DASK_ADDRESS),--dask-address $(DASK_ADDRESS))
 
 test: venv
 	$(PY) -m pytest -q
