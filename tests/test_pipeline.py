@@ -79,3 +79,11 @@ def test_paragraphs_outside_the_sample_take_their_neighbours_topic(tmp_path):
         assert topic in votes
         assert assignments["topic_probability"].iat[i] == pytest.approx((votes == topic).mean())
     assert "seeded sample of 60" in fitted["model"].note_
+
+
+def test_large_inputs_close_a_partition(tmp_path):
+    corpus = mixed_corpus(tmp_path / "corpus")
+    assert len(load.plan_partitions(corpus)) == 1
+    # With a budget below one article's size every input is a partition of its own.
+    plan = load.plan_partitions(corpus, partition_size=1000, partition_bytes=100)
+    assert [len(p.units) for p in plan] == [1, 1, 1, 1, 1]

@@ -279,31 +279,48 @@ class Partition:
     units: tuple[tuple[str, str | None], ...]
 
 
-def plan_partitions(corpus: str | Path, partition_size: int = 1000) -> list[Partition]:
-    """Split ``corpus`` into partitions of at most ``partition_size`` files or archive members.
+#: A partition also closes once its inputs reach this many bytes (uncompressed), so that a corpus
+#: of a few large files (one JSON file per day, say) still spreads over the workers.
+PARTITION_BYTES = 8 * 2 ** 20
 
-    A table file (.jsonl/.csv/...) is one unit whatever its row count: give a large collection
-    as many files (as archives and scrapes usually are) for its loading to spread over workers.
+
+def plan_partitions(corpus: str | Path, partition_size: int = 1000,
+                    partition_bytes: int = PARTITION_BYTES) -> list[Partition]:
+    """Split ``corpus`` into partitions of at most ``partition_size`` files or archive members
+    and, past one input, at most ``partition_bytes`` bytes of input.
+
+    A table file (.jsonl/.csv/...) is one unit whatever its row count: give a very large
+    collection as many files (as archives and scrapes usually are).
     """
     if partition_size < 1:
         raise CorpusError(f"partition_size must be at least 1, not {partition_size}")
     corpus = Path(corpus).resolve()
     root = corpus if corpus.is_dir() else corpus.parent
-    units: list[tuple[str, str | None]] = []
+    units: list[tuple[tuple[str, str | None], int]] = []
     for path in list_corpus_files(corpus):
         if path.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(path) as archive:
-                    members = [m for m in sorted(archive.namelist())
-                               if not m.endswith("/") and not Path(m).name.startswith(".")]
+                    members = sorted((i.filename, i.file_size) for i in archive.infolist()
+                                     if not i.filename.endswith("/") and not Path(i.filename).name.startswith("."))
             except zipfile.BadZipFile:
-                units.append((str(path), None))
+                units.append(((str(path), None), path.stat().st_size))
                 continue
-            units += [(str(path), m) for m in members]
+            units += [((str(path), name), size) for name, size in members]
         else:
-            units.append((str(path), None))
-    return [Partition(i, str(root), tuple(units[start:start + partition_size]))
-            for i, start in enumerate(range(0, len(units), partition_size))]
+            units.append(((str(path), None), path.stat().st_size))
+    partitions: list[Partition] = []
+    current: list[tuple[str, str | None]] = []
+    size = 0
+    for unit, unit_bytes in units:
+        if current and (len(current) >= partition_size or size + unit_bytes > partition_bytes):
+            partitions.append(Partition(len(partitions), str(root), tuple(current)))
+            current, size = [], 0
+        current.append(unit)
+        size += unit_bytes
+    if current:
+        partitions.append(Partition(len(partitions), str(root), tuple(current)))
+    return partitions
 
 
 def load_partition(partition: Partition, columns: dict | ColumnMap | None = None,

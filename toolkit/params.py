@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "engine": "local",             # "local" (this process) or "dask" (a Dask cluster's workers)
     "dask_address": None,          # scheduler address (tcp://host:8786); None: a LocalCluster for the run
     "dask_workers": None,          # workers of that LocalCluster; None: one per CPU core
-    "partition_size": 1000,        # files or archive members per partition of the corpus
+    "partition_size": 1000,        # files or archive members per partition (at most 8 MB of input)
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
