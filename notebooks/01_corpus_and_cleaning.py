@@ -63,8 +63,7 @@ show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 # %%
 with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=show_progress) as engine:
     print("engine:", engine.description)
-    with run.stage("load, lines, clean, paragraphs"):
-        prepared = pipeline.prepare_corpus(p, run, engine)
+    prepared = pipeline.prepare_corpus(p, run, engine)  # timed as stages "load" and "clean"
 skipped, cleaner = prepared["skipped"], prepared["cleaner"]
 for warning in prepared["warnings"]:
     print("warning:", warning)

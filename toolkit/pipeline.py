@@ -85,6 +85,13 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     ``work/partitions.json``. Raises ``CorpusError`` when nothing could be read or document ids
     repeat.
     """
+    with run.stage("load"):  # and split into lines
+        loaded = _load_partitions(p, run, engine)
+    with run.stage("clean"):  # repeated lines over the corpus, then each partition, then paragraphs
+        return _clean_partitions(p, run, engine, loaded)
+
+
+def _load_partitions(p: dict, run: RunFolder, engine) -> list[dict]:
     plan = load.plan_partitions(p["corpus"], p["partition_size"])
     loaded = engine.map(_load_task, plan, desc="load and lines", run_dir=str(run.root), columns=p["columns"],
                         on_bad_file=p["on_bad_file"])
@@ -96,8 +103,14 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     repeated_ids = engine.value_counts(_doc_ids, parts, min_count=2)
     if len(repeated_ids):
         raise CorpusError(f"{Path(p['corpus']).resolve()}: duplicate document ids {sorted(repeated_ids.index)[:5]}")
-    warnings = load.corpus_warnings([c for r in loaded for c in r["head"]])
+    return loaded
 
+
+def _clean_partitions(p: dict, run: RunFolder, engine, loaded: list[dict]) -> dict:
+    skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
+    n_docs = sum(r["documents"] for r in loaded)
+    parts = [Part(str(run.root), r["index"]) for r in loaded]
+    warnings = load.corpus_warnings([c for r in loaded for c in r["head"]])
     cleaner = clean.LineCleaner(patterns=p["patterns"])
     # Corpus-level statistic: in how many documents each short line occurs.
     counts = engine.value_counts(functools.partial(_short_line_keys, max_words=cleaner.chrome_max_words), parts,
@@ -114,7 +127,7 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     run.save_frame(skipped, "skipped")
     labels = pd.concat([c["labels"] for c in cleaned]).groupby(level=0).sum() if cleaned else pd.Series(dtype=int)
     return {"documents": n_docs, "lines": sum(c["lines"] for c in cleaned), "segments": offset,
-            "partitions": len(plan), "skipped": skipped, "warnings": warnings, "cleaner": cleaner,
+            "partitions": len(loaded), "skipped": skipped, "warnings": warnings, "cleaner": cleaner,
             "labels": labels.to_dict()}
 
 
