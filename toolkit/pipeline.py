@@ -86,12 +86,12 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     repeat.
     """
     with run.stage("load"):  # and split into lines
-        loaded = _load_partitions(p, run, engine)
+        loaded, skipped, parts = _load_partitions(p, run, engine)
     with run.stage("clean"):  # repeated lines over the corpus, then each partition, then paragraphs
-        return _clean_partitions(p, run, engine, loaded)
+        return _clean_partitions(p, run, engine, loaded, skipped, parts)
 
 
-def _load_partitions(p: dict, run: RunFolder, engine) -> list[dict]:
+def _load_partitions(p: dict, run: RunFolder, engine) -> tuple[list[dict], pd.DataFrame, list[Part]]:
     plan = load.plan_partitions(p["corpus"], p["partition_size"])
     loaded = engine.map(_load_task, plan, desc="load and lines", run_dir=str(run.root), columns=p["columns"],
                         on_bad_file=p["on_bad_file"])
@@ -103,13 +103,12 @@ def _load_partitions(p: dict, run: RunFolder, engine) -> list[dict]:
     repeated_ids = engine.value_counts(_doc_ids, parts, min_count=2)
     if len(repeated_ids):
         raise CorpusError(f"{Path(p['corpus']).resolve()}: duplicate document ids {sorted(repeated_ids.index)[:5]}")
-    return loaded
+    return loaded, skipped, parts
 
 
-def _clean_partitions(p: dict, run: RunFolder, engine, loaded: list[dict]) -> dict:
-    skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
+def _clean_partitions(p: dict, run: RunFolder, engine, loaded: list[dict], skipped: pd.DataFrame,
+                      parts: list[Part]) -> dict:
     n_docs = sum(r["documents"] for r in loaded)
-    parts = [Part(str(run.root), r["index"]) for r in loaded]
     warnings = load.corpus_warnings([c for r in loaded for c in r["head"]])
     cleaner = clean.LineCleaner(patterns=p["patterns"])
     # Corpus-level statistic: in how many documents each short line occurs.
@@ -193,8 +192,6 @@ def _embed_task(part: Part, backend: str, cache_dir: str | None, host_threads) -
     cache = _embedding_cache(cache_dir, embedder.cache_key) if cache_dir else None
     texts = part.run.load_part("segments", part.index, columns=["text"])["text"].tolist()
     vectors, stats = embed.embed_texts(texts, embedder, cache)
-    if not len(texts):
-        vectors = np.zeros((0, 0), dtype=np.float32)
     part.run.save_part_array(vectors, "embeddings", part.index)
     return stats
 
@@ -231,6 +228,10 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
             "topic_vectors": framing.add_sums([a["sums"] for a in assigned])}
 
 
+def _segment_vectors(part: Part) -> np.ndarray:
+    return part.run.load_part_array("embeddings", part.index)
+
+
 def _stack(arrays: list[np.ndarray]) -> np.ndarray:
     arrays = [a for a in arrays if a.size]
     return np.vstack(arrays).astype(np.float32) if arrays else np.zeros((0, 0), dtype=np.float32)
@@ -241,7 +242,7 @@ def _take_task(part: Part, positions: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     lo, hi = np.searchsorted(positions, [part.offset, part.offset + part.n_segments])
     local = positions[lo:hi] - part.offset
     segments = part.run.load_part("segments", part.index).iloc[local].reset_index(drop=True)
-    vectors = part.run.load_part_array("embeddings", part.index)
+    vectors = _segment_vectors(part)
     return segments, (vectors[local] if len(local) else np.zeros((0, 0), dtype=np.float32))
 
 
@@ -249,7 +250,7 @@ def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, referenc
                  reference_probability: np.ndarray, k: int, host_threads) -> dict:
     run = part.run
     segments = run.load_part("segments", part.index, columns=["doc", "segment"])
-    vectors = run.load_part_array("embeddings", part.index)
+    vectors = _segment_vectors(part)
     topic_ids = np.zeros(len(segments), dtype=np.int64)
     probability = np.zeros(len(segments), dtype=np.float64)
     neighbours = np.zeros((len(segments), 0), dtype=np.int64)
@@ -296,10 +297,6 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray, f
     return {"separator": separator, "line_labels": line_labels, "separation": separation}
 
 
-def _segment_vectors(part: Part) -> np.ndarray:
-    return part.run.load_part_array("embeddings", part.index)
-
-
 def _query_task(part: Part, separator, focus_vector) -> np.ndarray:
     if not part.n_segments:
         return np.zeros(0)
@@ -328,7 +325,7 @@ def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.
     lines = run.load_part("lines", part.index)
     assignments = run.load_part("topics", part.index)
     documents = run.load_part("documents", part.index, columns=["doc", "title", "source", "date"])
-    vectors = run.load_part_array("embeddings", part.index)
+    vectors = _segment_vectors(part)
     neighbours = run.load_part_array("neighbours", part.index)
     if len(segments):
         in_sample = np.isin(part.positions, sample)

@@ -180,7 +180,7 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, p
                 f"the executed notebook is at {target}"
             ) from None
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
-        if name in ENGINE_NOTEBOOKS and name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
+        if name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
             engine_done()  # frees the LocalCluster's workers (and their models) for the report
     t0 = time.perf_counter()
     render_html(partial / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb", partial / "report.html")

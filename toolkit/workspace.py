@@ -77,10 +77,6 @@ class RunFolder:
     def load_part_array(self, name: str, index: int) -> np.ndarray:
         return np.load(self.part(name, index, ".npy"))
 
-    def load_array_parts(self, name: str) -> np.ndarray:
-        parts = [np.load(p) for p in self.part_paths(name, ".npy")]
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-
     def save_array(self, array: np.ndarray, name: str) -> None:
         np.save(self.work(f"{name}.npy"), array)
 
