@@ -43,8 +43,8 @@ def test_unrelated_analysis_is_not_core(separated):
 
 def test_article_after_related_block_is_an_insert(separated):
     separator, lines = separated
-    check = separator.pieces_[0]
-    assert check["doc"].startswith("001_") and not check["continues"]
+    check = next(p for p in separator.pieces_ if p["kind"] == "text after a related-articles block")
+    assert check["doc"].startswith("001_") and check["decision"].startswith("insert")
     after = lines[(lines["doc"].str.startswith("001_")) & (lines["line"] > 89)]
     assert (after["label"] != "core").all()
 

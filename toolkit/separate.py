@@ -4,27 +4,42 @@ Contract in: ``schema.SEGMENTS``, their embeddings, ``schema.TOPIC_ASSIGNMENTS``
 ``schema.LINES`` (for where related-articles blocks sit) and the focus vector. Out:
 ``schema.SEPARATION``, one row per segment with ``label``, ``score`` and ``reason``.
 
-How a paragraph is judged, in four steps (each recorded in ``reason``):
+How a paragraph is judged (each step recorded in ``reason``). Two questions are asked:
+*is this text about the focus?* and *does it belong to the article it sits in?*
 
-1. **Focus score.** The focus description is embedded like the paragraphs; the paragraphs
-   closest to it (top ``seed_share``) seed a focus centroid (pseudo-relevance feedback: a
-   one-sentence description is a noisy query, the corpus's own closest paragraphs are not).
-   A paragraph's similarity to that centroid is smoothed twice: over its ``neighbors``
-   nearest paragraphs in embedding space and over its BERTopic topic (``topic_weight``), so
-   a short or quote-heavy paragraph is judged with the material it belongs to.
-2. **Off-focus threshold.** ``off_focus_ratio`` times the focus coherence (the median
-   similarity of the seed paragraphs to their centroid). Being relative, it follows the
-   similarity scale of the embedder and how tight the coverage is; unrelated text sits far
-   below it, other facets of the same story above it.
+1. **Embedding focus score.** The focus description is embedded like the paragraphs; the
+   paragraphs closest to it (top ``seed_share``) seed a focus centroid (pseudo-relevance
+   feedback: a one-sentence description is a noisy query, the corpus's own closest paragraphs
+   are not). A paragraph's similarity to that centroid is smoothed twice: over its
+   ``neighbors`` nearest paragraphs in embedding space and over its BERTopic topic
+   (``topic_weight``). Its threshold is ``off_focus_ratio`` times the focus coherence (the
+   median similarity of the seed paragraphs to their centroid), so it follows the similarity
+   scale of the embedder and how tight the coverage is.
+2. **Lexical focus score** (``toolkit.lexical``). Embeddings of any two news paragraphs are
+   fairly similar; their words are not. The seed paragraphs also give a TF-IDF profile of the
+   focus (document frequencies counted on the topic model's sample of the corpus); a
+   paragraph's cosine with it, over ``lexical_ratio`` times the seeds' own median cosine, is
+   the lexical evidence. The **evidence** of a paragraph blends both ratios
+   (``lexical_weight``): 1 is at the thresholds.
 3. **Contiguous runs.** Inserted pieces are runs of paragraphs, so each document is labelled
    by a two-state Viterbi pass (core/insert) whose emission cost is how far a paragraph's
-   score sits on the wrong side of the threshold (weighted by its length: short lines embed
-   noisily) and whose switch cost is ``switch_penalty``. A short headline-like line just
-   before an insert run is the run's own headline and joins it.
-4. **Glued-in articles.** Text after a related-articles block in the middle of a document is
-   the page's next article unless it continues the first: its centroid must be as close to the
-   first part's centroid as the first part's two halves are to each other (minus
-   ``continuation_margin``); otherwise the whole part is an insert.
+   evidence sits on the wrong side of 1 (weighted by its length: short lines embed noisily)
+   and whose switch cost is ``switch_penalty``.
+4. **Whole documents.** A document whose kept paragraphs' mean evidence is below
+   ``document_ratio`` is off the focus as a whole, however similar its vocabulary.
+5. **Does an off-focus run belong to its article?** A run inside an on-focus document is set
+   aside only when the splice detector (``toolkit.splice``), learnt from this corpus by gluing
+   runs of its documents into others, finds it foreign to the rest of its document; a run the
+   detector finds cohesive with its article is the article's own turn to another facet and
+   stays ``core`` (``confirm_runs``; on corpora under ``min_learning_documents`` documents
+   there is too little to learn from and step 3 decides).
+6. **Headlines and glued-in articles.** A short headline-like line just before an insert run
+   is the run's own headline and joins it. Text after a related-articles block in the middle
+   of a document is the page's next article unless it continues the first: its centroid must
+   be as close to the first part's centroid as the first part's two halves are to each other
+   (minus ``continuation_margin``); otherwise the whole part is an insert.
+
+Every decision of steps 4-6 is kept in ``pieces_`` with its evidence, for the report.
 """
 
 from __future__ import annotations
@@ -89,6 +104,15 @@ class FocusSeparator:
     full_weight_words : paragraphs this long or longer count fully in the emission cost.
     headline_words : a line this short (without a sentence end) can be a run's headline.
     continuation_margin : slack for "continues the article" after a related block.
+    lexical_weight : weight of the lexical focus score (TF-IDF cosine with the focus's lexical
+        profile, in units of its own threshold) against the embedding score (0: embeddings only).
+    lexical_ratio : the lexical threshold as a share of the lexical focus coherence.
+    document_ratio : a document whose mean focus evidence (1 = at the thresholds) is below this
+        is off the focus as a whole.
+    confirm_runs : an off-focus run inside a document is set aside only when the splice
+        detector, learnt from the corpus, also finds it foreign to its document (otherwise it
+        is the article's own turn to another facet and stays core).
+    min_learning_documents : documents needed to learn the splice detector and the lexicon.
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
@@ -98,11 +122,14 @@ class FocusSeparator:
     threshold_ : the Threshold used.
     result_ : ``schema.SEPARATION`` table.
     pieces_ : list of dicts describing parts found after related-articles blocks.
+    lexicon_, lexical_profile_, lexical_coherence_, lexical_threshold_ : the lexical view.
+    splice_detector_ : the fitted ``splice.SpliceDetector`` (None on small corpora).
     """
 
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
-                 random_state=0):
+                 lexical_weight=0.5, lexical_ratio=0.4, document_ratio=1.0, confirm_runs=True,
+                 min_learning_documents=20, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
         self.topic_weight = topic_weight
@@ -111,6 +138,11 @@ class FocusSeparator:
         self.full_weight_words = full_weight_words
         self.headline_words = headline_words
         self.continuation_margin = continuation_margin
+        self.lexical_weight = lexical_weight
+        self.lexical_ratio = lexical_ratio
+        self.document_ratio = document_ratio
+        self.confirm_runs = confirm_runs
+        self.min_learning_documents = min_learning_documents
         self.random_state = random_state
 
     # ------------------------------------------------------------------ scores
@@ -164,6 +196,45 @@ class FocusSeparator:
             f"{self.coherence_:.3f} (median similarity of the {self.seed_share:.0%} of paragraphs "
             f"closest to the focus to their centroid)"))
 
+    def learn_from_sample(self, segments: pd.DataFrame, embeddings: np.ndarray, is_seed: np.ndarray) -> None:
+        """Reduction 4 (driver, on the topic model's sample of paragraphs): document
+        frequencies, the focus's lexical profile (from the sample's seed paragraphs) and its
+        coherence, and the splice detector learnt from the sample's documents."""
+        from .lexical import Lexicon, content_terms, cosine, document_terms
+        from .splice import Document, SpliceDetector
+
+        terms = [content_terms(t) for t in segments["text"]]
+        by_doc = segments.groupby("doc", sort=True).indices
+        df: dict[str, int] = {}
+        for idx in by_doc.values():
+            for t in document_terms(terms[i] for i in idx):
+                df[t] = df.get(t, 0) + 1
+        self.lexicon_ = Lexicon(df, len(by_doc))
+        seeds = np.flatnonzero(np.asarray(is_seed, dtype=bool))
+        self.lexical_profile_ = self.lexicon_.profile(terms[i] for i in seeds)
+        seed_scores = [cosine(self.lexicon_.vector(terms[i]), self.lexical_profile_) for i in seeds]
+        self.lexical_coherence_ = float(np.median(seed_scores)) if seed_scores else 0.0
+        self.lexical_threshold_ = self.lexical_ratio * self.lexical_coherence_
+        self.splice_detector_ = None
+        if self.confirm_runs and len(by_doc) >= self.min_learning_documents:
+            detector = SpliceDetector(threshold=0.5, random_state=self.random_state)
+            names = sorted(by_doc)
+            rng = np.random.default_rng(self.random_state)
+            chosen = sorted(rng.choice(len(names), size=min(detector.sample_documents, len(names)), replace=False))
+            documents = []
+            for j in chosen:
+                idx = np.sort(by_doc[names[j]])
+                documents.append(Document.from_texts(segments["text"].iloc[idx].tolist(), embeddings[idx],
+                                                     self.headline_words))
+            self.splice_detector_ = detector.fit(documents)
+
+    def lexical_scores(self, texts) -> np.ndarray:
+        """Cosine of each text's TF-IDF vector with the focus's lexical profile."""
+        from .lexical import content_terms, cosine
+
+        return np.array([cosine(self.lexicon_.vector(content_terms(t)), self.lexical_profile_) for t in texts],
+                        dtype=np.float64)
+
     def focus_scores(self, embeddings: np.ndarray, topics: np.ndarray, neighbours: np.ndarray,
                      in_reference: np.ndarray, reference_direct: np.ndarray) -> np.ndarray:
         """Phase 3 (per partition): the smoothed focus score of each paragraph.
@@ -206,6 +277,7 @@ class FocusSeparator:
         mask = np.zeros(len(E), dtype=bool)
         mask[seeds] = True
         self.set_statistics([self.partition_statistics(E, topic_ids, mask)])
+        self.learn_from_sample(segments, E, mask)
         neighbours, _ = nearest_reference(E, E, self.neighbors)
         self.result_, self.pieces_ = self.label_partition(
             segments, E, topic_ids, lines, neighbours, np.ones(len(E), dtype=bool), self.direct_scores(E))
@@ -228,22 +300,35 @@ class FocusSeparator:
 
         related_after = self._related_block_ends(lines)
         E = np.asarray(embeddings, dtype=np.float64)
+        evidence = self.evidence(scores, segments["text"])
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
-            s = scores[idx]
-            # Costs in units of the threshold, so that switch_penalty means the same for any
+            s, z, w = scores[idx], evidence[idx], weight[idx]
+            # Costs in units of the thresholds, so that switch_penalty means the same for any
             # embedder's similarity scale.
-            cost_core = weight[idx] * np.maximum(0.0, theta - s) / theta
-            cost_insert = weight[idx] * np.maximum(0.0, s - theta) / theta
-            states = viterbi_runs(cost_core, cost_insert, self.switch_penalty)
+            states = viterbi_runs(w * np.maximum(0.0, 1 - z), w * np.maximum(0.0, z - 1), self.switch_penalty)
             for j, i in enumerate(idx):
                 if states[j] == 1:
                     labels[i] = "insert"
-                    reasons[i] = f"in an off-focus run (score {s[j]:.2f} vs threshold {theta:.2f})"
+                    reasons[i] = f"in an off-focus run (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
                 else:
-                    reasons[i] = (f"focus score {s[j]:.2f} at or above threshold {theta:.2f}"
-                                  if s[j] >= theta else
-                                  f"focus score {s[j]:.2f} below {theta:.2f} but inside an on-focus run")
+                    reasons[i] = (f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
+                                  if z[j] >= 1 else
+                                  f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
+            kept = states == 0
+            basis = kept if kept.any() and w[kept].sum() > 0 else np.ones(len(idx), dtype=bool)
+            mean = float(np.average(z[basis], weights=np.maximum(w[basis], 1e-9)))
+            if mean < self.document_ratio:
+                for i in idx:
+                    labels[i] = "insert"
+                    reasons[i] = (f"document off the focus (mean evidence {mean:.2f} < {self.document_ratio:.2f}; "
+                                  f"this paragraph {evidence[i]:.2f})")
+                pieces.append({"doc": doc, "kind": "document off the focus", "first_line": int(segments["line"].iat[idx[0]]),
+                               "paragraphs": int(len(idx)), "mean_evidence": round(mean, 3),
+                               "decision": f"insert: mean evidence {mean:.2f} < {self.document_ratio:.2f}",
+                               "text": _first_words(segments["text"].iat[idx[0]])})
+                continue
+            self._confirm_runs(doc, idx, states, segments, E, evidence, labels, reasons, pieces)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
@@ -254,6 +339,52 @@ class FocusSeparator:
         return result, pieces
 
     # --------------------------------------------------------------- helpers
+    def evidence(self, scores: np.ndarray, texts) -> np.ndarray:
+        """Focus evidence of each paragraph, 1 at the thresholds: the embedding score over its
+        threshold, blended with the lexical score over its own (``lexical_weight``)."""
+        z = np.asarray(scores, dtype=np.float64) / self.threshold_.value
+        if self.lexical_weight and getattr(self, "lexical_threshold_", 0) > 0:
+            lexical = self.lexical_scores(texts) / self.lexical_threshold_
+            z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
+        return z
+
+    def _confirm_runs(self, doc, idx, states, segments, E, evidence, labels, reasons, pieces) -> None:
+        """An off-focus run inside an on-focus document stays core unless the splice detector
+        finds it foreign to the rest of the document (``confirm_runs``)."""
+        detector = getattr(self, "splice_detector_", None)
+        if detector is None or detector.model_ is None:
+            return
+        from .splice import Document
+
+        document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
+        j = 0
+        while j < len(idx):
+            if states[j] != 1:
+                j += 1
+                continue
+            stop = j
+            while stop < len(idx) and states[stop] == 1:
+                stop += 1
+            if j > 0 and len(idx) - (stop - j) >= 1:
+                probability, features = detector.run_probability(document, j, stop)
+                foreign = probability >= detector.threshold_
+                run_evidence = float(np.mean(evidence[idx[j:stop]]))
+                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
+                               "paragraphs": int(stop - j), "mean_evidence": round(run_evidence, 3),
+                               "splice_probability": round(probability, 3),
+                               "cohesion_with_article": features["emb_centroid"],
+                               "shared_terms": features["term_coverage"],
+                               "decision": ("insert: foreign to its article" if foreign else
+                                            "core: part of its article (another facet)"),
+                               "text": _first_words(segments["text"].iat[idx[j]])})
+                if not foreign:
+                    for k in range(j, stop):
+                        states[k] = 0
+                        labels[idx[k]] = "core"
+                        reasons[idx[k]] = (f"below the focus but part of its article (splice probability "
+                                           f"{probability:.2f} < {detector.threshold_:.2f})")
+            j = stop
+
     def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:
         """A short line without a sentence end right before an insert run is its headline."""
         for j in range(1, len(idx)):
@@ -296,15 +427,22 @@ class FocusSeparator:
             baseline = 0.8
         needed = baseline - self.continuation_margin
         continues = similarity >= needed
-        pieces.append({"doc": doc, "after_line": cut, "paragraphs": int(len(after)),
-                             "similarity_to_article": round(similarity, 3),
-                             "needed": round(needed, 3), "continues": bool(continues)})
+        pieces.append({"doc": doc, "kind": "text after a related-articles block",
+                       "first_line": int(segments["line"].iat[after[0]]), "paragraphs": int(len(after)),
+                       "similarity_to_article": round(similarity, 3), "needed": round(needed, 3),
+                       "decision": "core: continues the article" if continues else "insert: a separate article",
+                       "text": _first_words(segments["text"].iat[after[0]])})
         if continues:
             return
         for i in after:
             labels[i] = "insert"
             reasons[i] = (f"separate article after the related-articles block ending at line {cut} "
                           f"(similarity to the article {similarity:.2f} < {needed:.2f})")
+
+
+def _first_words(text: str, n: int = 12) -> str:
+    words = str(text).split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
 
 
 def dominant_focus(topic_sizes: dict[int, int], topic_vectors: dict[int, np.ndarray],

@@ -1,0 +1,83 @@
+"""Runs glued in from another article, learnt from the corpus itself (toolkit.splice)."""
+
+import numpy as np
+import pytest
+
+from toolkit.splice import Document, SpliceDetector, candidate_runs
+
+# Four kinds of story, each with its own words (real Arabic vocabulary) and its own direction
+# in a toy embedding space.
+STORIES = {
+    "war": "قوات التحالف غارات الحوثيين عدن تعز المقاومة الشعبية ميليشيات مواقع قصف مسلحين",
+    "football": "الهلال النصر مباراة الدوري هدف اللاعب المدرب الفريق الكأس الشوط الملعب جمهور",
+    "economy": "النفط أسعار البورصة الاستثمار الريال التضخم الأسهم السوق الشركات الإنتاج البنوك",
+    "health": "المستشفى المرضى الأطباء العلاج الفيروس التطعيم الصحة الدواء العيادة الوقاية",
+}
+
+
+def make_corpus(n_documents=40, paragraphs=8, seed=0):
+    rng = np.random.default_rng(seed)
+    kinds = list(STORIES)
+    centres = {k: rng.normal(size=32) for k in kinds}
+    docs = []
+    for d in range(n_documents):
+        kind = kinds[d % len(kinds)]
+        words = STORIES[kind].split()
+        # Each article has its own protagonist, repeated through it, as news articles do.
+        own = [f"شخصيه{d}", f"مدينه{d}"]
+        texts, vectors = [], []
+        for _ in range(paragraphs):
+            chosen = list(rng.choice(words, size=5, replace=False)) + own
+            texts.append(" ".join(chosen) + ".")
+            vectors.append(centres[kind] + rng.normal(scale=0.9, size=32))
+        docs.append(Document.from_texts(texts, np.array(vectors)))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    docs = make_corpus()
+    return docs, SpliceDetector(threshold=0.5, random_state=0).fit(docs)
+
+
+def glue(host: Document, donor: Document, at: int, k: int) -> Document:
+    return Document(np.vstack([host.vectors[:at], donor.vectors[:k], host.vectors[at:]]),
+                    host.terms[:at] + donor.terms[:k] + host.terms[at:],
+                    np.concatenate([host.headline_like[:at], donor.headline_like[:k], host.headline_like[at:]]))
+
+
+def test_candidates_keep_the_first_line_and_a_host():
+    a, b = candidate_runs(6, min_host=2)
+    assert (a >= 1).all() and ((6 - (b - a)) >= 2).all()
+    assert (1, 5) in set(zip(a, b)) and (0, 2) not in set(zip(a, b))
+
+
+def test_a_glued_run_is_foreign_and_an_own_run_is_not(fitted):
+    docs, detector = fitted
+    war, football = docs[0], docs[1]
+    spliced = glue(war, football, at=8, k=3)
+    glued, evidence = detector.run_probability(spliced, 8, 11)
+    own, _ = detector.run_probability(war, 5, 8)
+    assert glued >= 0.5 > own
+    assert evidence["term_coverage"] < 0.5
+
+
+def test_the_search_finds_the_glued_run_in_the_middle(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)  # a war article with an economy run inside
+    runs = detector.find_runs(spliced)
+    assert runs and (runs[0].start, runs[0].stop) == (4, 7)
+    assert detector.find_runs(docs[8]) == []
+
+
+def test_fitting_is_deterministic_and_recorded(fitted):
+    docs, detector = fitted
+    again = SpliceDetector(threshold=0.5, random_state=0).fit(docs)
+    assert again.training_ == detector.training_
+    assert detector.training_["sample_documents"] == 40 and detector.training_["glued_examples"] >= 600
+
+
+def test_too_few_documents_set_nothing_aside():
+    docs = make_corpus(n_documents=2)
+    detector = SpliceDetector().fit(docs)
+    assert detector.model_ is None and detector.find_runs(docs[0]) == []
