@@ -40,9 +40,19 @@ def _stop_words() -> frozenset[str]:
 def content_terms(text: str) -> list[str]:
     """Content words of a text: normalized, article and common suffixes stripped, stop words
     and tokens under three letters dropped (order and repeats kept)."""
+    terms: list[str] = []
+    for token in text.split():
+        terms.extend(_terms(token))
+    return terms
+
+
+@lru_cache(maxsize=500_000)
+def _terms(token: str) -> tuple[str, ...]:
+    """The content terms of one whitespace-delimited token (news vocabulary repeats: each
+    distinct token is worked out once per process)."""
     stop = _stop_words()
-    terms = []
-    for word in _WORD.findall(match_key(text)):
+    out = []
+    for word in _WORD.findall(match_key(token)):
         if word in stop:
             continue
         for prefix in _PREFIXES:
@@ -54,8 +64,8 @@ def content_terms(text: str) -> list[str]:
                 word = word[: -len(suffix)]
                 break
         if word not in stop:
-            terms.append(word)
-    return terms
+            out.append(word)
+    return tuple(out)
 
 
 def document_terms(paragraph_terms: Iterable[list[str]]) -> set[str]:
