@@ -37,6 +37,7 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+max_zip_member_mb = 100  # a .zip member expanding to more is skipped (zip bomb); None: no limit
 topic_sample_size = 50000
 engine = "local"  # or "dask": partitions run on a Dask cluster's workers
 dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook

@@ -37,6 +37,7 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+max_zip_member_mb = 100  # a .zip member expanding to more is skipped (zip bomb); None: no limit
 topic_sample_size = 50000
 engine = "local"  # or "dask": partitions run on a Dask cluster's workers
 dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
@@ -94,6 +95,13 @@ run.save_json({
     "threshold": round(float(separator.threshold_.value), 4),
     "threshold_method": separator.threshold_.method,
     "glued_article_checks": separator.pieces_,
+    "lexical_view": {"documents_counted": separator.lexicon_.n_documents,
+                     "profile_terms": len(separator.lexical_profile_),
+                     "coherence": round(separator.lexical_coherence_, 4),
+                     "threshold": round(separator.lexical_threshold_, 4),
+                     "top_terms": [t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:15]]},
+    "splice_detector": (separator.splice_detector_.training_ if separator.splice_detector_ is not None else
+                        {"note": f"not learnt: fewer than {separator.min_learning_documents} documents"}),
     "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
     "topic_sample": {"fitted": int(len(fitted["sample"])), "paragraphs": int(sum(fitted["topic_sizes"].values()))},
     "engine": engine.description,
@@ -117,7 +125,19 @@ print("interactive views:", sorted(views), "skipped:", views_skipped)
 
 # %%
 print(separator.threshold_.method)
+print(f"lexical threshold {separator.lexical_threshold_:.3f} (profile of the seed paragraphs; top terms: "
+      + "، ".join(t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:10]) + ")")
+if separator.splice_detector_ is not None:
+    print("splice detector:", {k: v for k, v in separator.splice_detector_.training_.items() if k != "coefficients"})
 line_labels["label"].value_counts()
+
+# %% [markdown]
+# Runs and documents the separation judged as a whole — whole documents off the focus,
+# off-focus runs inside on-focus articles (set aside only when foreign to their article), text
+# after related-articles blocks — with the evidence behind each decision.
+
+# %%
+pd.DataFrame(separator.pieces_)
 
 # %%
 pd.read_csv(run.table("topics.csv"))

@@ -42,6 +42,7 @@ max_paragraph_words = 200
 gold = "data/gold/seeds_lines.csv"
 columns = None
 on_bad_file = "skip"
+max_zip_member_mb = 100  # a .zip member expanding to more is skipped (zip bomb); None: no limit
 topic_sample_size = 50000
 engine = "local"  # or "dask": partitions run on a Dask cluster's workers
 dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
@@ -122,13 +123,18 @@ if len(skipped):
 #    chrome shape (outlet datelines) or repeated across many documents, and short lines inside
 #    or after such chrome, are `boilerplate`; a related-articles marker (مقالات ذات صلة، اقرأ أيضا)
 #    opens a `related` block that runs until the body resumes or a new article header starts.
-# 2. **Separation** (`toolkit/separate.py`): each remaining paragraph gets a focus score: its
-#    similarity to the centroid of the paragraphs closest to the focus description, smoothed
-#    over its nearest paragraphs and its topic. Paragraphs far below the focus coverage's own
-#    coherence are off-focus; a per-document two-state pass turns that into contiguous runs
-#    marked `insert` (with their headline), so a stray dip inside an article stays `core`.
-#    Text after a mid-article related block that does not continue the article is a glued-in
-#    article, also `insert`.
+# 2. **Separation** (`toolkit/separate.py`) asks two questions of each paragraph: is it about
+#    the focus, and does it belong to the article it sits in? Its focus *evidence* blends its
+#    embedding similarity to the paragraphs closest to the focus description (smoothed over its
+#    nearest paragraphs and its topic) with its words' TF-IDF similarity to those paragraphs'
+#    words, each over a threshold set by the focus coverage's own coherence (1 = at the
+#    thresholds). A per-document two-state pass turns that into contiguous runs; a document
+#    whose kept paragraphs stay below the thresholds on average is off the focus as a whole.
+#    An off-focus run inside an on-focus article is set aside (`insert`, with its headline)
+#    only when a splice detector learnt from this corpus (runs of its documents glued into
+#    others) finds it foreign to the rest of its article; otherwise it is the article's own
+#    turn to another facet and stays `core`. Text after a mid-article related block that does
+#    not continue the article is a glued-in article, also `insert`.
 #
 # <p dir="rtl">التنظيف يضع جانبا التكرار وعناصر الموقع وكتل المقالات ذات الصلة دون حذف أي سطر. ثم
 # يُقاس قرب كل فقرة من موضوع الدراسة، وتُعدّ الفقرات المتتالية البعيدة عنه نصا ملصقا
@@ -136,10 +142,25 @@ if len(skipped):
 
 # %%
 display(Markdown(f"**Off-focus threshold:** {info['threshold_method']}"))
+lexical = info.get("lexical_view", {})
+if lexical:
+    display(Markdown(f"**Lexical threshold:** {lexical['threshold']} (= the share of the seed paragraphs' median "
+                     f"TF-IDF cosine {lexical['coherence']} with their own profile; document frequencies from "
+                     f"{lexical['documents_counted']} documents)."))
+    display(HTML(arabic_block("، ".join(lexical["top_terms"]))))
+detector = info.get("splice_detector", {})
+if "glued_examples" in detector:
+    display(Markdown(f"**Splice detector:** learnt on {detector['sample_documents']} documents of this corpus, "
+                     f"{detector['glued_examples']} glued runs against {detector['own_examples']} of the "
+                     f"documents' own runs; a run is foreign from probability {detector['threshold']}."))
+elif detector:
+    display(Markdown(f"**Splice detector:** {detector.get('note', '')}; off-focus runs are set aside as found."))
 checks = pd.DataFrame(info.get("glued_article_checks", []))
 if len(checks):
-    display(Markdown("**Text after related-articles blocks** — does it continue the article?"))
-    display(HTML(html_table(checks)))
+    display(Markdown("**Runs and documents judged as a whole**, with their evidence (`mean_evidence`: 1 is at the "
+                     "thresholds; `splice_probability`: how foreign the run is to the rest of its article; "
+                     "`cohesion_with_article`, `shared_terms`: embedding and word overlap with it)."))
+    display(HTML(html_table(checks.sort_values(["kind", "doc", "first_line"]))))
 
 # %% [markdown]
 # ## Composition of the corpus — تركيب المدونة

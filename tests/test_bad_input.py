@@ -143,3 +143,119 @@ def test_twenty_megabyte_article(tmp_path, cache):
     lines = pd.read_csv(tmp_path / "out" / "tables" / "lines.csv")
     assert len(lines) == 1  # one line in the file, one row, however long
     assert (tmp_path / "out" / "report.html").stat().st_size < 20_000_000
+
+
+# ------------------------------------------------------- parameters: wrong before any work
+@pytest.mark.parametrize("flags, message", [
+    (["--switch-penalty", "nan"], "parameter 'switch_penalty' must be a finite number, got nan"),
+    (["--switch-penalty", "inf"], "parameter 'switch_penalty' must be a finite number, got inf"),
+    (["--seed", "-1"], "parameter 'seed' must be an integer from 0 to 4294967295, got -1"),
+    (["--seed", "99999999999"], "parameter 'seed' must be an integer from 0 to 4294967295, got 99999999999"),
+    (["--max-paragraph-words", "0"], "parameter 'max_paragraph_words' must be an integer >= 1, got 0"),
+    (["--max-zip-member-mb", "0"], "parameter 'max_zip_member_mb' must be a number > 0"),
+    (["--gold", "missing.csv"], "missing.csv: hand labels file (parameter 'gold') does not exist"),
+    (["--dask-address", "tcp://127.0.0.1:8786"], "parameter 'dask_address' (tcp://127.0.0.1:8786) needs engine 'dask'"),
+    (["--params", "{yaml}"], "parameter 'switch_penalty' must be a finite number, got nan"),
+])
+def test_bad_parameters_stop_before_any_work(tmp_path, cache, flags, message):
+    (tmp_path / "nan.yml").write_text("switch_penalty: .nan\n")
+    flags = [f.replace("{yaml}", str(tmp_path / "nan.yml")) for f in flags]
+    line = one_line_error(run(SEEDS, tmp_path / "out", cache, *flags))
+    assert message in line
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
+
+
+def _damaged_zip(path, members: dict, damage: str):
+    """A zip archive whose member ``damage`` has bytes flipped in its compressed (deflate) data."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(damage)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 4, start + 24):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory):
+    """Three seed articles and everything a corpus folder should not feed the run: an empty
+    file, a 9 MB binary .pdf, a FIFO, a dangling symbolic link, a zip with a damaged member and
+    a member expanding to 200 MB, an earlier run's folder (the --out of this run, inside the
+    corpus) with the hidden .partial/.lock entries a running run keeps, and a 5 MB line of one
+    word without punctuation."""
+    import os
+    import zipfile
+
+    base = tmp_path_factory.mktemp("hostile")
+    seeds = sorted(SEEDS.glob("*.txt"))[:3]
+    files = {p.name: p.read_text("utf-8") for p in seeds}
+    files["empty.txt"] = ""
+    files["scan.pdf"] = random.Random(0).randbytes(9 * 2 ** 20)
+    files["one word.txt"] = "تعاون " * (5_000_000 // len("تعاون ".encode()))
+    # An earlier run written into the corpus (before runs left a marker: its manifest says so).
+    files["results/manifest.json"] = json.dumps({"run": "results", "parameters": {}, "packages": {}, "stages": []})
+    files["results/tables/actor_mentions.csv"] = "doc,line,start,end,name,kind,surface\n"
+    files[".results.partial/tables/lines.csv"] = "doc,line,label\n"
+    files[".results.lock"] = ""
+    corpus = write_corpus(base / "corpus", files)
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "dangling.txt").symlink_to(base / "nowhere.txt")
+    _damaged_zip(corpus / "archive.zip", {"good.txt": "خبر سليم عن وصول جنود كوريين شماليين إلى روسيا.",
+                                      "broken.txt": "خبر تالف عن كوريا الشمالية وروسيا. " * 200},
+                 damage="broken.txt")
+    with zipfile.ZipFile(corpus / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("bomb.txt", "w") as member:
+            for _ in range(200):
+                member.write(b"a" * 2 ** 20)
+    assert (corpus / "bomb.zip").stat().st_size < 300_000
+    return corpus, seeds
+
+
+@pytest.fixture(scope="module")
+def hostile_run(hostile_corpus, cache):
+    corpus, _ = hostile_corpus
+    # One partition per file: the empty file, the .pdf, the FIFO ... are partitions with no document.
+    result = run(corpus, corpus / "results", cache, "--partition-size", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    return corpus, corpus / "results"
+
+
+def test_hostile_inputs_are_skipped_and_recorded(hostile_run):
+    corpus, out = hostile_run
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    skipped = {s["doc"]: s["reason"] for s in manifest["skipped_inputs"]}
+    assert skipped["empty.txt"].startswith("empty")
+    assert skipped["scan.pdf"].startswith("not a supported file type")
+    assert skipped["pipe.txt"].startswith("a named pipe (FIFO)")
+    assert skipped["dangling.txt"].startswith("broken symbolic link")
+    assert skipped["archive.zip/broken.txt"].startswith("cannot be decompressed")
+    assert skipped["bomb.zip/bomb.txt"].startswith("expands to 200.0 MB, more than max_zip_member_mb (100 MB)")
+    assert skipped["results"] == "a run folder of this toolkit (an earlier run's output), not input"
+    assert not [d for d in skipped if d.startswith(".")]  # hidden entries are left aside, not inputs
+    assert any("run folder(s) of this toolkit inside the corpus" in w for w in manifest["warnings"])
+    report = (out / "report.html").read_text("utf-8")
+    assert "archive.zip/broken.txt" in report and "pipe.txt" in report
+
+
+def test_hostile_corpus_lines_come_from_the_readable_documents(hostile_run, hostile_corpus):
+    _, out = hostile_run
+    _, seeds = hostile_corpus
+    lines = pd.read_csv(out / "tables" / "lines.csv")
+    assert set(lines["doc"]) == {p.name for p in seeds} | {"archive.zip/good.txt", "one word.txt"}
+    # The 5 MB line of one word: one line, cut into paragraphs, one topic among the others.
+    word = lines[lines["doc"] == "one word.txt"]
+    assert len(word) == 1 and word["label"].iloc[0] in ("core", "insert")
+    assert (out / "tables" / "topics.csv").exists()
+
+
+def test_hostile_corpus_with_on_bad_file_error_names_archive_and_member(hostile_corpus, tmp_path, cache):
+    corpus, _ = hostile_corpus
+    line = one_line_error(run(corpus, tmp_path / "out", cache, "--on-bad-file", "error"))
+    # The first bad file in corpus order stops the run (FIFO, link and run folder are no files: skipped).
+    assert "archive.zip!broken.txt: cannot be decompressed" in line

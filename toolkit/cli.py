@@ -30,7 +30,11 @@ def _run_parser(sub) -> None:
                         ".csv/.parquet (one per row), .html (main text extracted); nested folders "
                         "allowed; default: the seed corpus data/raw")
     p.add_argument("--out", dest="run_dir", default=None,
-                   help="run folder to write (default outputs/seeds; replaced only when the run succeeds)")
+                   help="run folder to write (default outputs/seeds; replaced only when the run succeeds, and "
+                        "only if it is empty or an earlier run's folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even when it is not an earlier run's folder (never the corpus or another "
+                        "input, a folder holding one, the repository or the home folder)")
     p.add_argument("--params", default=None, help="YAML file of parameters (any of the names below)")
     p.add_argument("--focus", default=None,
                    help="Arabic description of the coverage under study; '' lets the toolkit pick "
@@ -58,6 +62,9 @@ def _run_parser(sub) -> None:
     p.add_argument("--on-bad-file", dest="on_bad_file", choices=("skip", "error"), default=None,
                    help="an undecodable or unparsable file is skipped and recorded (skip, the default) "
                         "or stops the run (error)")
+    p.add_argument("--max-zip-member-mb", dest="max_zip_member_mb", type=float, default=None,
+                   help="a .zip member that expands to more MB is skipped and recorded (a likely zip bomb); "
+                        "default 100")
     p.add_argument("--topic-sample-size", dest="topic_sample_size", type=int, default=None,
                    help="paragraphs the topic model is fitted on (a seeded sample); the others take the "
                         "topic of their nearest sampled paragraphs")
@@ -97,13 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     from .report import run_study
+    from .workspace import RunFolderError
 
     overrides: dict = {}
     if args.params:
         overrides.update(P.load_yaml(args.params))
     flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
-                                           "max_paragraph_words", "gold", "on_bad_file", "topic_sample_size",
+                                           "max_paragraph_words", "gold", "on_bad_file", "max_zip_member_mb", "topic_sample_size",
                                            "engine", "dask_address", "dask_workers", "partition_size")}
     column_flags = {f: getattr(args, f"{f}_column") for f in ("text", "title", "id", "date", "source", "url")}
     if any(column_flags.values()):
@@ -118,6 +126,8 @@ def _run(args) -> int:
         overrides.setdefault("gold", None)
         overrides.setdefault("focus", None)  # the seed study's focus does not apply: pick the dominant coverage
         overrides.setdefault("run_dir", str(Path("outputs") / (corpus.stem or "run")))
+    if "run_dir" in overrides and (overrides["run_dir"] is None or not str(overrides["run_dir"]).strip()):
+        raise RunFolderError("--out is empty: name the run folder to write, e.g. --out outputs/mystudy")
     if "run_dir" in overrides and "run_name" not in overrides:
         overrides["run_name"] = Path(overrides["run_dir"]).name
     params = P.resolve(overrides)
@@ -125,7 +135,8 @@ def _run(args) -> int:
         raise P.ParameterError(f"{params['corpus']}: corpus folder does not exist")
     # Progress bars in a terminal; none under CI or --quiet.
     progress = not args.quiet and not os.environ.get("CI")
-    run_study(params, progress=progress, log=print if progress else (lambda *_: None))
+    run_study(params, progress=progress, log=print if progress else (lambda *_: None), force=args.force,
+              inputs=[Path(args.params).resolve()] if args.params else ())
     return 0
 
 

@@ -74,11 +74,18 @@ def typical_candidates(table: pd.DataFrame, embeddings: np.ndarray, centroids: d
             continue
         direction = centroid / max(np.linalg.norm(centroid), 1e-12)
         similarity = unit[idx] @ direction
-        for j in np.lexsort((idx, -similarity))[:per_topic]:
+        seen = set()
+        for j in np.lexsort((idx, -similarity)):
             i = idx[j]
-            rows.append({"topic": int(topic), "doc": table["doc"].iat[i], "line": int(table["line"].iat[i]),
-                         "similarity": float(similarity[j]), "text": table["text"].iat[i],
-                         "position": offset + int(i)})
+            # A long line cut into paragraphs can repeat one (a line of one word repeated): show it once.
+            key = (table["doc"].iat[i], int(table["line"].iat[i]), table["text"].iat[i])
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({"topic": int(topic), "doc": key[0], "line": key[1],
+                         "similarity": float(similarity[j]), "text": key[2], "position": offset + int(i)})
+            if len(seen) == per_topic:
+                break
     return pd.DataFrame(rows, columns=["topic", "doc", "line", "similarity", "text", "position"])
 
 
@@ -88,7 +95,7 @@ def select_typical(candidates: list[pd.DataFrame], per_topic: int = 3) -> pd.Dat
     if frames:
         table = pd.concat(frames, ignore_index=True)
         table = table.sort_values(["topic", "similarity", "position"], ascending=[True, False, True], kind="stable")
-        table = table.groupby("topic", sort=True).head(per_topic)
+        table = table.drop_duplicates(list(TYPICAL_LINES.key)).groupby("topic", sort=True).head(per_topic)
         table["similarity"] = table["similarity"].round(4)
     else:
         table = pd.DataFrame(columns=list(TYPICAL_LINES.columns))

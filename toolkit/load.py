@@ -13,7 +13,15 @@ it, per file:
   url); each is auto-detected from common names when exactly one candidate is present;
 - ``.html``/``.htm``: main text extracted with trafilatura (boilerplate removal by a
   maintained extractor; ``encoding`` records ``+trafilatura``);
-- ``.zip``: its members, read in place, ``doc`` = ``<archive>/<member>[#id]``.
+- ``.zip``: its members, read in place, ``doc`` = ``<archive>/<member>[#id]``; a member that
+  would expand to more than ``max_zip_member_mb`` is skipped (a zip bomb is a few KB).
+
+Entries that are no regular file (FIFOs, sockets, devices, broken symbolic links, symbolic links
+to folders) and folders written by a run of this toolkit (``workspace.is_run_folder``: an
+``--out`` inside the corpus) are not read, and never opened: they are listed in the skipped
+table with the reason, like files that cannot be read or decompressed. Hidden entries (a name
+starting with '.', such as a running run's ``.NAME.partial`` folder and ``.NAME.lock`` file)
+are left aside.
 
 Text bytes are decoded as UTF-8 (BOM optional), UTF-16 (BOM), or, failing that, the
 encoding charset-normalizer finds among Windows-1256, ISO-8859-6 and UTF-16 without BOM.
@@ -27,7 +35,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import lzma
+import os
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +53,15 @@ TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
 HTML_SUFFIXES = (".html", ".htm")
 SUPPORTED = TEXT_SUFFIXES + TABLE_SUFFIXES + HTML_SUFFIXES + (".zip",)
 SKIPPED_COLUMNS = ["doc", "reason"]
+#: What one .zip member may expand to by default (parameter ``max_zip_member_mb``).
+MAX_ZIP_MEMBER_MB = 100
+#: Reason recorded for a run folder found inside the corpus (and warned about).
+RUN_FOLDER_REASON = "a run folder of this toolkit (an earlier run's output), not input"
+#: What reading a damaged archive or member raises: zipfile's own errors, and those of the
+#: decompressors it calls (deflate, bzip2 as OSError, lzma), encryption (RuntimeError) and
+#: unsupported methods (NotImplementedError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError,
+               NotImplementedError, RuntimeError)
 FALLBACK_ENCODINGS = ["cp1256", "iso8859_6", "utf_16_le", "utf_16_be"]
 
 #: Column names tried, in order, when a mapping is not given.
@@ -251,18 +272,114 @@ def _read_member(raw: bytes, name: str, doc: str, where: str, columns: ColumnMap
     return []
 
 
+def _error_text(exc: BaseException) -> str:
+    kind = type(exc)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    return f"{name}: {(exc.strerror if isinstance(exc, OSError) else None) or exc}"
+
+
+def not_input(path: Path) -> str | None:
+    """Why the corpus entry ``path`` is not read (it is recorded as skipped with this reason);
+    None for a regular file (or a symbolic link to one). Looks at the entry, never opens it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            try:
+                return f"broken symbolic link (to {os.readlink(path)}, which does not exist)"
+            except OSError:
+                return "broken symbolic link"
+        return "vanished while the corpus was read"
+    except OSError as exc:
+        return f"cannot be read ({_error_text(exc)})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        from .workspace import is_run_folder
+
+        if is_run_folder(path):
+            return RUN_FOLDER_REASON
+        if path.is_symlink():
+            return "symbolic link to a folder: not followed"
+        try:
+            os.scandir(path).close()
+        except OSError as exc:
+            return f"folder cannot be listed ({_error_text(exc)})"
+        return "folder not read"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a regular file: not opened"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file: not opened"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file: not opened"
+    return "not a regular file: not opened"
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a regular file; ``OSError`` when it cannot be read.
+
+    Opened without blocking and checked again once open, so that an entry replaced by a FIFO
+    after ``not_input`` looked at it cannot hang the run.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path}: not a regular file any more")
+        return handle.read()
+
+
+def _input_size(path: Path) -> int:
+    try:
+        return path.stat().st_size if not_input(path) is None else 0
+    except OSError:
+        return 0
+
+
 def list_corpus_files(corpus: Path) -> list[Path]:
-    """All files under ``corpus`` (nested folders too, hidden ones aside), in a stable order."""
+    """Every entry of ``corpus`` to read or to record as skipped, in a stable order.
+
+    Regular files under it (nested folders too), plus the entries that ``not_input`` explains:
+    special files, broken links, symbolic links to folders, folders that cannot be listed and
+    run folders of this toolkit (not walked into). Hidden entries (name starting with '.') are
+    left aside, and so is everything under a hidden folder.
+    """
+    corpus = Path(corpus)
     if not corpus.exists():
         raise CorpusError(f"{corpus}: corpus folder does not exist")
     if corpus.is_file():
         return [corpus]
-    files = sorted((p for p in corpus.rglob("*") if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(corpus).parts)),
-                   key=lambda p: p.relative_to(corpus).as_posix())
-    if not files:
+    if not corpus.is_dir():
+        raise CorpusError(f"{corpus}: neither a folder nor a file ({not_input(corpus)})")
+    from .workspace import is_run_folder
+
+    found: list[Path] = []
+
+    def walk(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if folder == corpus:
+                raise CorpusError(f"{corpus}: cannot list the corpus folder ({_error_text(exc)})") from None
+            found.append(folder)  # recorded as skipped (not_input says why)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder and not is_run_folder(path):
+                walk(path)
+            else:
+                found.append(path)
+
+    walk(corpus)
+    if not found:
         raise CorpusError(f"{corpus}: corpus folder has no files")
-    return files
+    return sorted(found, key=lambda p: p.relative_to(corpus).as_posix())
 
 
 @dataclass(frozen=True)
@@ -298,17 +415,18 @@ def plan_partitions(corpus: str | Path, partition_size: int = 1000,
     root = corpus if corpus.is_dir() else corpus.parent
     units: list[tuple[tuple[str, str | None], int]] = []
     for path in list_corpus_files(corpus):
-        if path.suffix.lower() == ".zip":
+        # Entries that are not read (not_input) are units too: reading them records the skip.
+        if path.suffix.lower() == ".zip" and not_input(path) is None:
             try:
                 with zipfile.ZipFile(path) as archive:
                     members = sorted((i.filename, i.file_size) for i in archive.infolist()
                                      if not i.filename.endswith("/") and not Path(i.filename).name.startswith("."))
-            except zipfile.BadZipFile:
-                units.append(((str(path), None), path.stat().st_size))
+            except _ZIP_ERRORS:
+                units.append(((str(path), None), _input_size(path)))
                 continue
             units += [((str(path), name), size) for name, size in members]
         else:
-            units.append(((str(path), None), path.stat().st_size))
+            units.append(((str(path), None), _input_size(path)))
     partitions: list[Partition] = []
     current: list[tuple[str, str | None]] = []
     size = 0
@@ -323,36 +441,90 @@ def plan_partitions(corpus: str | Path, partition_size: int = 1000,
     return partitions
 
 
+def _read_zip_member(archive: zipfile.ZipFile, member: str, limit: int | None) -> bytes:
+    """A member's bytes; ``CorpusError`` (without the location) past ``limit`` bytes, or when
+    the member cannot be decompressed."""
+    try:
+        info = archive.getinfo(member)
+        if limit is not None and info.file_size > limit:
+            raise CorpusError(_too_large(info.file_size, limit))
+        with archive.open(info) as handle:
+            raw = handle.read() if limit is None else handle.read(limit + 1)
+    except CorpusError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise CorpusError(f"cannot be decompressed ({_error_text(exc)})") from None
+    if limit is not None and len(raw) > limit:  # zipfile stops at the size the header gives
+        raise CorpusError(_too_large(len(raw), limit))
+    return raw
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (f"expands to {size / 2 ** 20:.1f} MB, more than max_zip_member_mb ({limit / 2 ** 20:g} MB): "
+            "a likely zip bomb; raise max_zip_member_mb to read it")
+
+
 def load_partition(partition: Partition, columns: dict | ColumnMap | None = None,
-                   on_bad_file: str = "skip") -> tuple[pd.DataFrame, pd.DataFrame]:
+                   on_bad_file: str = "skip", max_zip_member_mb: float | None = MAX_ZIP_MEMBER_MB,
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one partition: ``(documents, skipped)`` as ``load_corpus`` returns them."""
     columns = columns if isinstance(columns, ColumnMap) else ColumnMap.from_dict(columns)
+    limit = None if max_zip_member_mb is None else int(max_zip_member_mb * 2 ** 20)
     root = Path(partition.root)
     report = LoadReport()
     rows: list[dict] = []
-    open_archive: tuple[str, zipfile.ZipFile] | None = None
+    open_archive: tuple[str, zipfile.ZipFile | None] | None = None
+
+    def bad(doc: str, where: str, reason: str) -> None:
+        # A file that cannot be read is a bad file: skipped and recorded, or (error) the end of the run.
+        if on_bad_file == "error":
+            raise CorpusError(f"{where}: {reason}")
+        report.skip(doc, reason)
+
     try:
         for file, member in partition.units:
             path = Path(file)
             rel = path.relative_to(root).as_posix()
-            if path.suffix.lower() != ".zip":
-                rows += _read_member(path.read_bytes(), path.name, rel, str(path), columns, report, on_bad_file)
-                continue
-            if open_archive is None or open_archive[0] != file:
-                if open_archive is not None:
+            is_archive = path.suffix.lower() == ".zip"
+            if not is_archive or open_archive is None or open_archive[0] != file:
+                if open_archive is not None and open_archive[1] is not None:
                     open_archive[1].close()
-                    open_archive = None
+                open_archive = None
+                reason = not_input(path)
+                if reason is not None:
+                    if reason.startswith("cannot be read") or reason.startswith("folder cannot be listed"):
+                        bad(rel, str(path), reason)
+                    else:
+                        report.skip(rel, reason)
+                    if is_archive:
+                        open_archive = (file, None)  # its other members: already recorded
+                    continue
+            if not is_archive:
+                try:
+                    raw = _read_file(path)
+                except OSError as exc:
+                    bad(rel, str(path), f"cannot be read ({_error_text(exc)})")
+                    continue
+                rows += _read_member(raw, path.name, rel, str(path), columns, report, on_bad_file)
+                continue
+            if open_archive is None:
                 try:
                     open_archive = (file, zipfile.ZipFile(path))
-                except zipfile.BadZipFile:
-                    report.skip(rel, "not a valid zip archive")
+                except _ZIP_ERRORS as exc:
+                    open_archive = (file, None)
+                    bad(rel, str(path), f"not a valid zip archive ({_error_text(exc)})")
                     continue
-            if member is None:
+            if member is None or open_archive[1] is None:
                 continue
-            rows += _read_member(open_archive[1].read(member), member, f"{rel}/{member}", f"{path}!{member}",
-                                 columns, report, on_bad_file)
+            doc, where = f"{rel}/{member}", f"{path}!{member}"
+            try:
+                raw = _read_zip_member(open_archive[1], member, limit)
+            except CorpusError as exc:
+                bad(doc, where, str(exc))
+                continue
+            rows += _read_member(raw, member, doc, where, columns, report, on_bad_file)
     finally:
-        if open_archive is not None:
+        if open_archive is not None and open_archive[1] is not None:
             open_archive[1].close()
     # Document ids are checked for repeats over the whole corpus by the callers.
     documents = pd.DataFrame(rows, columns=list(DOCUMENTS.columns)).astype({"n_chars": "int64"})
@@ -366,15 +538,23 @@ def letter_counts(text: str, head: int = 2000) -> tuple[int, int]:
     return arabic_letter_counts(text[:head])
 
 
-def corpus_warnings(head_counts: list[tuple[int, int]]) -> list[str]:
-    """Corpus-level warnings from the ``letter_counts`` of the first 200 documents."""
+def corpus_warnings(head_counts: list[tuple[int, int]], skipped: pd.DataFrame | None = None) -> list[str]:
+    """Corpus-level warnings from the ``letter_counts`` of the first 200 documents and from the
+    skipped inputs (run folders inside the corpus)."""
+    warnings = []
     arabic = sum(a for a, _ in head_counts[:200])
     letters = sum(n for _, n in head_counts[:200])
     ratio = arabic / letters if letters else 0.0
     if ratio < 0.2:
-        return [f"the corpus has little or no Arabic text ({ratio:.0%} of letters are Arabic): "
-                "Arabic normalization, stop words and patterns will not apply"]
-    return []
+        warnings.append(f"the corpus has little or no Arabic text ({ratio:.0%} of letters are Arabic): "
+                        "Arabic normalization, stop words and patterns will not apply")
+    if skipped is not None and len(skipped):
+        runs = skipped.loc[skipped["reason"] == RUN_FOLDER_REASON, "doc"].tolist()
+        if runs:
+            warnings.append(f"{len(runs)} run folder(s) of this toolkit inside the corpus not read as input "
+                            f"({', '.join(runs[:3])}{', ...' if len(runs) > 3 else ''}): "
+                            "write runs outside the corpus (--out)")
+    return warnings
 
 
 def no_documents_error(corpus: str | Path, skipped: pd.DataFrame) -> CorpusError:
@@ -384,12 +564,15 @@ def no_documents_error(corpus: str | Path, skipped: pd.DataFrame) -> CorpusError
 
 
 def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
-                on_bad_file: str = "skip", progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                on_bad_file: str = "skip", progress: bool = False,
+                max_zip_member_mb: float | None = MAX_ZIP_MEMBER_MB) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every file of ``corpus``.
 
-    ``on_bad_file``: "skip" records an undecodable or unparsable file in the skipped table and
-    goes on; "error" stops at it. A text column missing from a table, or duplicate document
-    ids, always stop the run: they are a wrong mapping, not one bad file.
+    ``on_bad_file``: "skip" records an undecodable or unparsable file (or one that cannot be
+    read or decompressed) in the skipped table and goes on; "error" stops at it. A text column
+    missing from a table, or duplicate document ids, always stop the run: they are a wrong
+    mapping, not one bad file. Entries that are no files (``not_input``) are skipped either way.
+    ``max_zip_member_mb``: a ``.zip`` member expanding to more is a bad file (None: no limit).
 
     Returns ``(documents, skipped)``: ``schema.DOCUMENTS`` and a ``doc, reason`` table.
     ``documents.attrs["warnings"]`` lists corpus-level warnings (e.g. no Arabic text).
@@ -400,7 +583,7 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
     columns = columns if isinstance(columns, ColumnMap) else ColumnMap.from_dict(columns)
     from tqdm import tqdm
 
-    parts = [load_partition(part, columns, on_bad_file)
+    parts = [load_partition(part, columns, on_bad_file, max_zip_member_mb)
              for part in tqdm(plan_partitions(corpus), desc="load", unit="partition", disable=not progress)]
     documents = pd.concat([d for d, _ in parts], ignore_index=True)
     skipped = pd.concat([s for _, s in parts], ignore_index=True)
@@ -410,5 +593,5 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
     if duplicated:
         raise CorpusError(f"{Path(corpus).resolve()}: duplicate document ids {duplicated[:5]}")
     documents = DOCUMENTS.check(documents, "load")
-    documents.attrs["warnings"] = corpus_warnings([letter_counts(t) for t in documents["text"].head(200)])
+    documents.attrs["warnings"] = corpus_warnings([letter_counts(t) for t in documents["text"].head(200)], skipped)
     return documents, skipped

@@ -6,6 +6,7 @@ One dictionary drives a run; every notebook receives all of it in its ``paramete
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "gold": "data/gold/seeds_lines.csv",  # hand labels to score against; None when absent
     "columns": None,               # table inputs: {text, title, id, date, source, url} -> column
     "on_bad_file": "skip",         # "skip" (recorded) or "error" for undecodable/unparsable files
+    "max_zip_member_mb": 100,      # a .zip member expanding to more is skipped (zip bomb); None: no limit
     "topic_sample_size": 50000,    # paragraphs the topic model is fitted on; the rest are assigned
     "engine": "local",             # "local" (this process) or "dask" (a Dask cluster's workers)
     "dask_address": None,          # scheduler address (tcp://host:8786); None: a LocalCluster for the run
@@ -44,6 +46,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
+#: Seeds go to numpy and UMAP, which take 0 <= seed < 2**32.
+SEED_LIMIT = 2 ** 32
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
@@ -70,15 +82,25 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
             params[key] = str((base / str(params[key])).resolve())
         else:
             params[key] = None
-    for key in ("seed", "max_paragraph_words"):
-        if not isinstance(params[key], int) or isinstance(params[key], bool):
-            raise ParameterError(f"parameter '{key}' must be an integer, got {params[key]!r}")
+    for key, value in params.items():  # NaN and infinities pass every comparison below unnoticed
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(f"parameter '{key}' must be a finite number, got {value!r}")
+    if not _is_int(params["seed"]) or not 0 <= params["seed"] < SEED_LIMIT:
+        raise ParameterError(f"parameter 'seed' must be an integer from 0 to {SEED_LIMIT - 1}, got {params['seed']!r}")
+    if not _is_int(params["max_paragraph_words"]) or params["max_paragraph_words"] < 1:
+        raise ParameterError(f"parameter 'max_paragraph_words' must be an integer >= 1, "
+                             f"got {params['max_paragraph_words']!r}")
     for key in ("min_topic_size", "n_neighbors"):
         value = params[key]
-        if value is not None and (not isinstance(value, int) or value < 2):
+        if value is not None and (not _is_int(value) or value < 2):
             raise ParameterError(f"parameter '{key}' must be an integer >= 2 or null, got {value!r}")
-    if not isinstance(params["switch_penalty"], (int, float)) or params["switch_penalty"] < 0:
-        raise ParameterError("parameter 'switch_penalty' must be a number >= 0")
+    if not _is_number(params["switch_penalty"]) or params["switch_penalty"] < 0:
+        raise ParameterError(f"parameter 'switch_penalty' must be a number >= 0, got {params['switch_penalty']!r}")
+    limit = params["max_zip_member_mb"]
+    if limit is not None and (not _is_number(limit) or limit <= 0):
+        raise ParameterError(f"parameter 'max_zip_member_mb' must be a number > 0 or null (no limit), got {limit!r}")
+    if params["gold"] is not None and not Path(params["gold"]).is_file():
+        raise ParameterError(f"{params['gold']}: hand labels file (parameter 'gold') does not exist")
     if params["columns"] is not None and not isinstance(params["columns"], dict):
         raise ParameterError("parameter 'columns' must be a mapping such as {text: content, source: site}")
     if params["on_bad_file"] not in ("skip", "error"):
@@ -95,6 +117,9 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
                                                or not params["dask_address"].strip()):
         raise ParameterError("parameter 'dask_address' must be a scheduler address such as "
                              f"tcp://10.0.0.5:8786, got {params['dask_address']!r}")
+    if params["dask_address"] is not None and params["engine"] != "dask":
+        raise ParameterError(f"parameter 'dask_address' ({params['dask_address']}) needs engine 'dask' "
+                             f"(--engine dask); engine is {params['engine']!r}")
     if params["focus"] is not None and not str(params["focus"]).strip():
         params["focus"] = None
     if not params["run_name"]:

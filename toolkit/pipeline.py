@@ -94,7 +94,7 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
 def _load_partitions(p: dict, run: RunFolder, engine) -> tuple[list[dict], pd.DataFrame, list[Part]]:
     plan = load.plan_partitions(p["corpus"], p["partition_size"])
     loaded = engine.map(_load_task, plan, desc="load and lines", run_dir=str(run.root), columns=p["columns"],
-                        on_bad_file=p["on_bad_file"])
+                        on_bad_file=p["on_bad_file"], max_zip_member_mb=p["max_zip_member_mb"])
     skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
     n_docs = sum(r["documents"] for r in loaded)
     if n_docs == 0:
@@ -109,7 +109,7 @@ def _load_partitions(p: dict, run: RunFolder, engine) -> tuple[list[dict], pd.Da
 def _clean_partitions(p: dict, run: RunFolder, engine, loaded: list[dict], skipped: pd.DataFrame,
                       parts: list[Part]) -> dict:
     n_docs = sum(r["documents"] for r in loaded)
-    warnings = load.corpus_warnings([c for r in loaded for c in r["head"]])
+    warnings = load.corpus_warnings([c for r in loaded for c in r["head"]], skipped)
     cleaner = clean.LineCleaner(patterns=p["patterns"])
     # Corpus-level statistic: in how many documents each short line occurs.
     counts = engine.value_counts(functools.partial(_short_line_keys, max_words=cleaner.chrome_max_words), parts,
@@ -130,9 +130,9 @@ def _clean_partitions(p: dict, run: RunFolder, engine, loaded: list[dict], skipp
             "labels": labels.to_dict()}
 
 
-def _load_task(partition: load.Partition, run_dir: str, columns, on_bad_file: str) -> dict:
+def _load_task(partition: load.Partition, run_dir: str, columns, on_bad_file: str, max_zip_member_mb) -> dict:
     run = RunFolder(run_dir)
-    documents, skipped = load.load_partition(partition, columns, on_bad_file)
+    documents, skipped = load.load_partition(partition, columns, on_bad_file, max_zip_member_mb)
     lines = segment.split_lines(documents)
     run.save_part(documents, "documents", partition.index)
     run.save_part(lines, "lines", partition.index)
@@ -280,6 +280,7 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray, f
     seed_sums = engine.map(_seed_sum_task, parts, seeds=seeds)
     separator.set_centroid(np.sum([s for s in seed_sums if s.size], axis=0), len(seeds))
     separator.set_statistics(engine.map(_statistics_task, parts, separator=separator, seeds=seeds))
+    separator.learn_from_sample(fitted["sample_segments"], fitted["sample_vectors"], np.isin(fitted["sample"], seeds))
     centroids = fitted["topic_vectors"]
     labelled = engine.map(_label_task, parts, desc="separate", separator=separator, sample=fitted["sample"],
                           reference_direct=separator.direct_scores(fitted["sample_vectors"]), centroids=centroids)
@@ -331,10 +332,13 @@ def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.
         in_sample = np.isin(part.positions, sample)
         result, pieces = separator.label_partition(segments, vectors, assignments["topic"].to_numpy(), lines,
                                                    neighbours, in_sample, reference_direct)
-    else:  # every line of this partition was set aside by cleaning
-        result, pieces = SEPARATION.check(pd.DataFrame({"doc": [], "segment": [], "label": [], "score": [],
-                                                        "reason": []}).astype({"segment": "int64", "score": "float64"}),
-                                          "pipeline"), []
+    else:  # no paragraph: no readable document in this partition, or cleaning set every line aside
+        # Keys typed like the partition's own (empty) tables: pandas types an empty list float64,
+        # and merging a string key on a float one fails.
+        result, pieces = SEPARATION.check(pd.DataFrame({
+            "doc": segments["doc"], "segment": segments["segment"].astype("int64"),
+            "label": pd.Series([], dtype=segments["doc"].dtype), "score": pd.Series([], dtype="float64"),
+            "reason": pd.Series([], dtype=segments["doc"].dtype)}), "pipeline"), []
         vectors = np.zeros((0, 1))
     line_labels = separate.line_table(lines, segments, result, assignments)
     run.save_part(result, "separation", part.index)

@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -107,18 +106,48 @@ def kernel_name() -> str:
 
 
 # ------------------------------------------------------------------------------ run
-def run_study(params: dict, progress: bool = False, log=print) -> Path:
-    """Execute the notebooks for ``params`` (already resolved) and return the run folder."""
-    if params["engine"] == "dask" and params["dask_address"]:
-        from .engine import check_scheduler
+def run_study(params: dict, progress: bool = False, log=print, force: bool = False, inputs=()) -> Path:
+    """Execute the notebooks for ``params`` (already resolved) and return the run folder.
 
-        check_scheduler(params["dask_address"])  # before any folder is made or notebook started
-    final = Path(params["run_dir"])
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.parent / f".{final.name}.partial"
-    if partial.exists():
-        shutil.rmtree(partial)
-    partial.mkdir(parents=True)
+    Before any work: the run folder (``run_dir``, symlinks resolved) is checked (see
+    ``workspace.check_destination``: an existing folder is replaced only when it is empty or an
+    earlier run's, or with ``force``; never one holding an input, the repository or the home
+    folder; ``inputs`` are further paths to keep, such as the parameters file), its parent made
+    and the run's lock ``.<run>.lock`` taken. The run writes into ``.<run>.partial/``, which
+    replaces the run folder only when every notebook succeeded. Ctrl-C removes the partial folder.
+    """
+    from .workspace import (RunLock, check_destination, deferred_interrupt, make_parent, move_into_place,
+                            open_partial, remove_partial)
+
+    keep = [(params["corpus"], "the corpus", True), (params.get("gold"), "the hand labels", False),
+            (params.get("patterns"), "the patterns file", False),
+            (params.get("cache_dir"), "the embedding cache", True),
+            *[(path, "the parameters file", False) for path in inputs],
+            (NOTEBOOK_DIR, "the notebooks", True), (Path(__file__).resolve().parent, "the toolkit's code", True),
+            (sys.prefix, "the Python environment", True),
+            (REPO_ROOT, "the repository", False), (Path.home(), "the home folder", False)]
+    final = check_destination(params["run_dir"], keep, force)
+    params = dict(params, run_dir=str(final))
+    make_parent(final)
+    with RunLock(final):
+        check_destination(final, keep, force)  # again, now that no other run can change it
+        if params["engine"] == "dask" and params["dask_address"]:
+            from .engine import check_scheduler
+
+            check_scheduler(params["dask_address"])  # before any folder is made or notebook started
+        partial = open_partial(final)
+        try:
+            _run_engine(params, partial, progress, log)
+            move_into_place(partial, final, force, log)
+        except KeyboardInterrupt:
+            with deferred_interrupt():  # a second Ctrl-C does not stop the cleanup
+                remove_partial(partial)
+            raise
+    log(f"[run] done: {final}")
+    return final
+
+
+def _run_engine(params: dict, partial: Path, progress: bool, log) -> None:
     run_params = dict(params, run_dir=str(partial))
     cluster = None
     if params["engine"] == "dask" and not params["dask_address"]:
@@ -130,17 +159,18 @@ def run_study(params: dict, progress: bool = False, log=print) -> Path:
         run_params["dask_address"] = cluster.scheduler_address
         log(f"[run] dask: LocalCluster of {len(cluster.workers)} worker processes at {cluster.scheduler_address}")
     try:
-        return _run_notebooks(params, run_params, partial, final, progress, log,
-                              engine_done=cluster.close if cluster is not None else None)
+        _run_notebooks(params, run_params, partial, progress, log,
+                       engine_done=cluster.close if cluster is not None else None)
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, progress: bool, log,
-                   engine_done=None) -> Path:
-    """Execute the notebooks; ``engine_done`` is called once the notebooks that use the engine
-    have run (the report notebook works on the finished tables in its own process)."""
+def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool, log,
+                   engine_done=None) -> None:
+    """Execute the notebooks into ``partial``, render the report and write the manifest;
+    ``engine_done`` is called once the notebooks that use the engine have run (the report
+    notebook works on the finished tables in its own process)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -172,8 +202,12 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, p
             pm.execute_notebook(str(source), str(target), parameters=run_params, kernel_name=kernel,
                                 cwd=str(REPO_ROOT), progress_bar=False, log_output=progress,
                                 request_save_on_cell_execute=False,
-                                # The kernel warns about its own TCP transport on every start.
-                                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                # The kernel's own log stays out of the terminal: its transport
+                                # warning on every start, and the KeyboardInterrupt and closed-socket
+                                # errors it logs when jupyter_client interrupts it to shut it down
+                                # (after every notebook, and on Ctrl-C). Cell errors come through
+                                # papermill, not this log.
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         except PapermillExecutionError as exc:
             raise StudyError(
                 f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
@@ -187,11 +221,6 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, final: Path, p
     html_seconds = round(time.perf_counter() - t0, 3)
     write_manifest(partial, params, kernel, notebook_times, html_seconds,
                    time.perf_counter() - started, wall_start)
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(partial, final)
-    log(f"[run] done: {final}")
-    return final
 
 
 _PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)

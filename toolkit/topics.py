@@ -146,7 +146,8 @@ class TopicModel:
         self.cache_dir = cache_dir
         self.assign_neighbors = assign_neighbors
 
-    def _vectorizer(self, n_paragraphs: int):
+    def _vectorizer(self, n_paragraphs: int, vocabulary: dict[str, int] | None = None):
+        """The CountVectorizer; with ``vocabulary``, one fixed to those words (min_df unused)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         return CountVectorizer(
@@ -156,6 +157,7 @@ class TopicModel:
             ngram_range=(1, 1),
             # On large corpora drop words seen in a single paragraph (names misspelt once).
             min_df=1 if n_paragraphs < 1000 else 2,
+            vocabulary=vocabulary,
         )
 
     def fit(self, segments: pd.DataFrame, embeddings: np.ndarray) -> "TopicModel":
@@ -181,6 +183,11 @@ class TopicModel:
         if len(vocabulary) < 2:
             # c-TF-IDF needs at least two distinct words; a corpus this small is one topic.
             return self._single_topic(segments, sorted(vocabulary), n)
+        # BERTopic fits its vectorizer again, on one document per topic (the topic's paragraphs
+        # joined), so min_df would count topics, not paragraphs: with few topics it keeps only
+        # the words several topics share, and a single word left makes c-TF-IDF fail (its idf
+        # becomes a scalar). The vocabulary is the paragraphs' own, fixed here.
+        vectorizer = self._vectorizer(n, vocabulary=vocabulary)
         if n < self.min_paragraphs:
             from bertopic.cluster import BaseCluster
             from bertopic.dimensionality import BaseDimensionalityReduction
