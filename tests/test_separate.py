@@ -41,6 +41,17 @@ def test_unrelated_analysis_is_not_core(separated):
     assert tail["reason"].str.contains("off-focus run").all()
 
 
+def test_every_removed_run_is_listed_with_its_evidence(separated):
+    separator, _ = separated
+    runs = [p for p in separator.pieces_ if p["kind"] == "off-focus run"]
+    found = {(p["doc"][:3], p["first_line"], p["paragraphs"]): p for p in runs}
+    trump = found[("000", 32, 13)]  # the glued-in Trump-Netanyahu analysis
+    assert trump["mean_evidence"] < 1 and trump["decision"].startswith("insert")
+    assert trump["text"].startswith("الرئيس ترامب")
+    # Only the seed inserts are listed: the second article of 001 (after line 89) is the other.
+    assert all(doc == "000" or (doc == "001" and line > 89) for doc, line, _ in found)
+
+
 def test_article_after_related_block_is_an_insert(separated):
     separator, lines = separated
     check = next(p for p in separator.pieces_ if p["kind"] == "text after a related-articles block")

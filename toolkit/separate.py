@@ -351,12 +351,13 @@ class FocusSeparator:
     def _confirm_runs(self, doc, idx, states, segments, E, evidence, labels, reasons, pieces) -> None:
         """An off-focus run inside an on-focus document stays core unless the splice detector
         finds it foreign to the rest of the document (``confirm_runs``)."""
-        detector = getattr(self, "splice_detector_", None)
-        if detector is None or detector.model_ is None:
-            return
         from .splice import Document
 
-        document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
+        detector = getattr(self, "splice_detector_", None)
+        if detector is not None and detector.model_ is None:
+            detector = None
+        document = (Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
+                    if detector is not None and (states == 1).any() else None)
         j = 0
         while j < len(idx):
             if states[j] != 1:
@@ -365,7 +366,14 @@ class FocusSeparator:
             stop = j
             while stop < len(idx) and states[stop] == 1:
                 stop += 1
-            if j > 0 and len(idx) - (stop - j) >= 1:
+            if j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
+                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
+                               "paragraphs": int(stop - j),
+                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
+                               "decision": ("insert: off the focus (" + ("too few documents to learn the splice "
+                                            "detector" if self.confirm_runs else "confirm_runs is off") + ")"),
+                               "text": _first_words(segments["text"].iat[idx[j]])})
+            elif j > 0 and len(idx) - (stop - j) >= 1:
                 probability, features = detector.run_probability(document, j, stop)
                 foreign = probability >= detector.threshold_
                 run_evidence = float(np.mean(evidence[idx[j:stop]]))
