@@ -5,8 +5,10 @@ Issue 11, "How to measure it, honestly". Each corpus of the family is built arou
 separation must handle, each line of its gold labelled with a `kind`:
 
   core              real on-theme news articles (hosts): headline first, one paragraph per line
-  core_drift        the later, keyword-free paragraphs of long on-theme articles (>= 8 paragraphs,
-                    their last third names the theme nowhere): real drift to another facet, still core
+  core_drift        the later paragraphs of long on-theme articles (6+ paragraphs, --drift-min-
+                    paragraphs; their last third names none of the theme's title words): real drift
+                    to another facet, still core. Rare in real news: 1-4 such hosts per theme, none
+                    for palestine and iran (with 8+ paragraphs: only yemen and iraq have any)
   core_short        on-theme articles of 2-3 paragraphs
   insert_far        2-7 consecutive paragraphs of an article from an unrelated section (sport,
                     economy, health, society, culture) glued into a host
@@ -20,9 +22,14 @@ Inserts go into about half of the plain hosts, at the end or in the middle (2+ h
 before and after), half of the time with the donor's headline on top; the gold says where
 (`position`), whether (`headline`) and which line is that headline (`is_headline`). Gold is built
 to be right: a donor names none of the theme's keywords anywhere (title or body), is no near
-duplicate of a host or of another donor (shared word 5-grams), and is used once; hosts are news
-(a dateline or agency in the byline; no columns, interviews, poems, lists, round-ups, result
-tables) with the theme's keywords in the title and in 40%+ of the paragraphs.
+duplicate of a host or of another donor (shared word 5-grams), and is used once; far and homonym
+donors name no theme of the family and no war/politics word either. Hosts are news (a dateline or
+agency in the byline; no columns, interviews, poems, lists, round-ups, result tables, no section
+word - sport, economy, culture... - in the title) on affairs of state, with the theme's title
+keywords in the title (and no other theme's), its keywords in 40%+ of the paragraphs. Lines are
+the articles' own content lines of 8+ words, a repeat of the headline, of a paragraph or a
+headline link ("رابط الخبر ...") left out. Each focus.txt is a researcher's sentence naming the
+facets of the theme's coverage.
 
 The split is fixed: choose parameters on the TUNE themes, report on the REPORT themes.
 
@@ -34,6 +41,7 @@ usage (from the repository root; OUT outside the repository, e.g. /work/bench-se
   .venv/bin/python bench/separation_benchmark.py build OUT [--split tune|report|all | --themes T ...]
                                                      [--seed 0] [--hosts 40]
   .venv/bin/python bench/separation_benchmark.py fast OUT [--split ...]      # tuning loop, seconds
+                                                     [--run-name fast] [--toolkit DIR] [--refresh]
   .venv/bin/python bench/separation_benchmark.py score OUT [--split ...] [--run-name fast|run]
                                                      [--show-errors N] [--json FILE]
   .venv/bin/python bench/separation_benchmark.py run OUT [--split ...]       # the full CLI, minutes
@@ -41,15 +49,20 @@ usage (from the repository root; OUT outside the repository, e.g. /work/bench-se
 
 build   writes OUT/<theme>/articles/*.txt, OUT/<theme>/gold_lines.csv (doc, line, label, text, kind,
         position, headline, is_headline, donor) and OUT/<theme>/focus.txt; prints counts by kind.
-        Another --seed gives another family from the same themes (other hosts and donors where
-        the data has them; the overlap with seed 0 is printed by build).
-fast    runs only the stages up to separation, in this process, into OUT/<theme>/fast/. The first
-        call prepares, embeds and fits topics and keeps what separate_corpus needs
-        (OUT/<theme>/fast/work/bench_state.pkl); later calls run only separate_corpus and score.
-        The prepared stages are redone when the corpus, the focus or the toolkit modules they
-        depend on (load, segment, clean, normalize, embed, encoder, topics, schema) change, or
-        with --refresh. Edits to toolkit/separate.py take effect at the next call (a new process
-        imports the toolkit anew).
+        Another --seed gives another family from the same themes (other donors; other hosts where
+        the data has them: --against OUT0 prints how many hosts and donors it shares with OUT0).
+        The gold's promises are checked again on what was built (build stops if one fails).
+fast    runs only the stages up to separation, in this process, into OUT/<theme>/fast/ (as
+        notebooks 1 and 2 call them, local engine). The first call prepares, embeds and fits
+        topics and keeps what separate_corpus needs (OUT/<theme>/fast/work/bench_state.pkl: the
+        fitted dict with the topic model reduced to its top words, and the focus vector); later
+        calls run only separate_corpus, then score. The prepared stages are redone when the corpus,
+        the focus or the toolkit code they depend on changes (load, segment, clean, normalize,
+        embed, encoder, topics, schema, params, and pipeline.py but for its separation functions),
+        or with --refresh. Edits to the separation (separate.py, lexical.py, splice.py, ...) take
+        effect at the next call: each call is a new process that imports the toolkit anew (~15 s
+        of a call: BERTopic's import). --toolkit DIR --run-name NAME scores another version of
+        the toolkit (e.g. `git archive COMMIT toolkit | tar -x -C DIR`) on the same corpora.
 run     runs `python -m toolkit run OUT/<theme>/articles --focus "$(cat focus.txt)" --out
         OUT/<theme>/run --cache-dir OUT/cache --quiet` per corpus (OUT/<theme>/run must be absent
         or an earlier run) and records the wall time in OUT/<theme>/run_time.json.
@@ -80,12 +93,13 @@ import sys
 import time
 import zipfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_SPLIT = REPO.parent / "shared/corpora/saudinewsnet-dev"
+TOOLKIT_ROOT = REPO  # the folder holding the toolkit/ that fast imports (fast --toolkit)
 
 # ================================================================================ themes
 @dataclass(frozen=True)
@@ -173,7 +187,8 @@ SECTIONS = {
                     "الفيفا الاحتراف المحترف هدف أهداف هداف الموسم صفقة الانتقالات التعاقد المهاجم الحارس "
                     "كأس رياضي الرياضي الرياضية الرياضة"),
     "economy": _words("النفط أسعار الأسعار الأسهم الأسهم السوق سوق البورصة الاستثمار الاستثمارات البنك بنك "
-                      "السياحة سياحية السياحية سياحي الاقتصاد الاقتصادي الاقتصادية مليار مليون الشركة شركة الشركات التضخم الذهب العقار "
+                      "السياحة سياحية السياحية سياحي الاقتصاد الاقتصادي الاقتصادية مليار مليون الشركة شركة "
+                      "الشركات التضخم الذهب العقار "
                       "العقارات الأرباح أرباح المؤشر التجارية الصادرات الواردات"),
     "health": _words("الصحة صحة الصحية صحي مستشفى المستشفى مستشفيات المرضى مريض مرض المرض أمراض طبي الطبية "
                      "الأطباء طبيب علاج العلاج كورونا فيروس السرطان السكري الدواء الأدوية التطعيم"),
@@ -433,10 +448,11 @@ def host_shape(a: Article, theme: str, v: Vocabulary, drift_min: int = 6) -> tup
 
     On theme: the theme's title words in the title, no word of another main theme there (an
     article on two themes, Israel and the Iran deal, belongs to neither), and its words (title or
-    related) in 40%+ of
-    the paragraphs (of those before the drift, half). Drift: 8+ paragraphs whose last third names none of the theme's title words
-    (the drift starts after the last paragraph naming one), and no other theme named in half of the drift's paragraphs or two other
-    themes named in it (a round-up of several stories, not another facet of this one).
+    related) in 40%+ of the paragraphs. Drift: ``drift_min``+ paragraphs whose last third names
+    none of the theme's title words (the drift starts after the last paragraph naming one), the
+    part before it a third of the article or more with the theme's words in half of its
+    paragraphs, and no other theme named in half of the drift's paragraphs, nor two other themes
+    in it (a round-up of several stories, not another facet of this one).
     """
     if not v.theme_title[theme].found(a.title_text) or any(
             v.theme_any[o].found(a.title_text) for o in SPLITS["all"] if o != theme):
@@ -610,14 +626,12 @@ class Plan:
 
 
 def insert_plans(n: int, rng: random.Random) -> list[Plan]:
-    combos = [Plan(k, p, h) for k in ("insert_far", "insert_neighbour", "insert_homonym")
-              for p in ("end", "middle") for h in (True, False)]
-    plans = []
-    while len(plans) < n:
-        block = list(combos)
-        rng.shuffle(block)
-        plans += block
-    return plans[:n]
+    """``n`` plans cycling through kind, then position, then headline (every 12 plans hold each
+    combination once, so the kinds differ by one at most), in a shuffled order."""
+    kinds = ("insert_far", "insert_neighbour", "insert_homonym")
+    plans = [Plan(kinds[i % 3], ("end", "middle")[i // 3 % 2], i // 6 % 2 == 0) for i in range(n)]
+    rng.shuffle(plans)
+    return plans
 
 
 def host_lines(a: Article, kind: str, drift_start: int | None) -> list[Line]:
@@ -667,9 +681,11 @@ def build_corpus(articles: list[Article], theme: str, v: Vocabulary, seed: int, 
     notes = {"available": {k: len(p) for k, p in sorted(pools.hosts.items())},
              "donors": {"far": {s: len(p) for s, p in sorted(pools.far.items())},
                         "neighbour": len(pools.neighbour), "homonym": len(pools.homonym)}}
+    drift = take(pools.hosts.get("core_drift", []), taken, n_drift)  # the scarcest kind first
     plain = take(pools.hosts.get("core", []), taken, n_hosts)
-    drift = take(pools.hosts.get("core_drift", []), taken, n_drift)
     short = take(pools.hosts.get("core_short", []), taken, n_short)
+    if len(plain) < n_hosts:
+        print(f"  {theme}: only {len(plain)} plain hosts in the dev split (asked for {n_hosts})")
     docs = [Document(host_lines(a, "core", pools.drift_start.get(a.key))) for a in plain + drift]
     docs += [Document(host_lines(a, "core_short", None)) for a in short]
     notes["hosts"] = [a.url for a in plain + drift + short]
@@ -696,6 +712,7 @@ def build_corpus(articles: list[Article], theme: str, v: Vocabulary, seed: int, 
     rng.shuffle(docs)
     for number, doc in enumerate(docs, start=1):
         doc.name = f"doc_{number:03d}.txt"
+    notes["donor_urls"] = [d.url for d in donors]
     notes["checks"] = audit(theme, plain + drift + short, donors, v)
     return docs, notes
 
@@ -767,8 +784,10 @@ def cmd_build(args) -> int:
     print(f"loading {DEV_SPLIT} ...", flush=True)
     articles = load_articles(DEV_SPLIT)
     v = Vocabulary()
-    family = {"seed": args.seed, "themes": {}}
     previous = _family(out)
+    against = _family(Path(args.against)) if args.against else None
+    family = previous if previous and previous.get("seed") == args.seed else {"seed": args.seed, "themes": {}}
+    family["options"] = {k: getattr(args, k) for k in ("hosts", "drift", "short", "unrelated", "drift_min_paragraphs")}
     for theme in selected(args):
         docs, notes = build_corpus(articles, theme, v, args.seed, args.hosts, args.drift, args.short, args.unrelated,
                                    args.drift_min_paragraphs)
@@ -782,15 +801,13 @@ def cmd_build(args) -> int:
         print(f"  candidates in the dev split: hosts {notes['available']}, donors {notes['donors']}")
         print(f"  gold checks passed: {notes['checks']['donors']} donors, each used once, none naming the theme; "
               f"at most {notes['checks']['max_shared_5grams']:.0%} of an article's word 5-grams found in another")
-        old = (previous or {}).get("themes", {}).get(theme, {}).get("hosts")
-        if old and previous.get("seed") != args.seed:
-            print(f"  hosts shared with the family of seed {previous['seed']} here before: "
-                  f"{len(set(old) & set(notes['hosts']))} of {len(notes['hosts'])}")
-    merged = previous if previous and previous.get("seed") == args.seed else {"seed": args.seed, "themes": {}}
-    merged["options"] = {k: getattr(args, k) for k in ("hosts", "drift", "short", "unrelated", "drift_min_paragraphs")}
-    merged["themes"].update(family["themes"])
+        other = (against or {}).get("themes", {}).get(theme)
+        if other:
+            print(f"  shared with the family in {args.against} (seed {against['seed']}): hosts "
+                  f"{len(set(other['hosts']) & set(notes['hosts']))} of {len(notes['hosts'])}, donors "
+                  f"{len(set(other['donor_urls']) & set(notes['donor_urls']))} of {len(notes['donor_urls'])}")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "family.json").write_text(json.dumps(merged, ensure_ascii=False, indent=1), "utf-8")
+    (out / "family.json").write_text(json.dumps(family, ensure_ascii=False, indent=1), "utf-8")
     return 0
 
 
@@ -854,9 +871,36 @@ def _digest(paths) -> str:
     return h.hexdigest()[:16]
 
 
+#: The functions of toolkit/pipeline.py that separate (edited freely between fast calls).
+SEPARATION_FUNCTIONS = ("separate_corpus", "_query_task", "_seed_sum_task", "_statistics_task", "_label_task",
+                        "map_points")
+
+
+def _pipeline_digest() -> str:
+    """toolkit/pipeline.py without its separation functions (``ast`` dump, comments aside)."""
+    import ast
+
+    tree = ast.parse((TOOLKIT_ROOT / "toolkit/pipeline.py").read_text("utf-8"))
+    tree.body = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in SEPARATION_FUNCTIONS)]
+    return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
+
+
 def _prepared_key(folder: Path, focus: str, cache: Path) -> dict:
     return {"corpus": _digest(sorted((folder / "articles").glob("*.txt"))), "focus": focus, "cache": str(cache),
-            "toolkit": _digest([REPO / "toolkit" / f"{m}.py" for m in PREPARED_MODULES])}
+            "toolkit": _digest([TOOLKIT_ROOT / "toolkit" / f"{m}.py" for m in PREPARED_MODULES
+                                if (TOOLKIT_ROOT / "toolkit" / f"{m}.py").exists()]),
+            "pipeline": _pipeline_digest()}
+
+
+def toolkit_version() -> str:
+    """The git commit and a digest of toolkit/*.py as they are now (the working tree changes)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=TOOLKIT_ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    digest = _digest(sorted((TOOLKIT_ROOT / "toolkit").glob("*.py")))
+    return f"{TOOLKIT_ROOT}: commit {commit or '(none)'}, toolkit/*.py digest {digest}"
 
 
 def import_toolkit():
@@ -865,8 +909,8 @@ def import_toolkit():
     call on several corpora pays it once.)"""
     import types
 
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    if str(TOOLKIT_ROOT) not in sys.path:
+        sys.path.insert(0, str(TOOLKIT_ROOT))
     from toolkit import embed, params, pipeline
     from toolkit.engine import open_engine
     from toolkit.workspace import RunFolder
@@ -875,13 +919,13 @@ def import_toolkit():
                                  RunFolder=RunFolder)
 
 
-def fast_corpus(folder: Path, cache: Path, refresh: bool) -> dict:
-    """Prepare/embed/topics once (kept in fast/work/bench_state.pkl), then separate_corpus."""
+def fast_corpus(folder: Path, cache: Path, refresh: bool, run_name: str = "fast") -> dict:
+    """Prepare/embed/topics once (kept in <run_name>/work/bench_state.pkl), then separate_corpus."""
     import types
 
     tk = import_toolkit()
     focus = (folder / "focus.txt").read_text("utf-8").strip()
-    p = tk.params.resolve({"corpus": str(folder / "articles"), "run_dir": str(folder / "fast"), "run_name": "fast",
+    p = tk.params.resolve({"corpus": str(folder / "articles"), "run_dir": str(folder / run_name), "run_name": run_name,
                            "focus": focus, "cache_dir": str(cache), "gold": None})
     run = tk.RunFolder(p["run_dir"])
     key = _prepared_key(folder, focus, cache)
@@ -912,20 +956,27 @@ def fast_corpus(folder: Path, cache: Path, refresh: bool) -> dict:
 
 
 def cmd_fast(args) -> int:
+    global TOOLKIT_ROOT
     out = Path(args.out).resolve()
+    if args.toolkit:
+        TOOLKIT_ROOT = Path(args.toolkit).resolve()
     cache = Path(args.cache_dir).resolve() if args.cache_dir else out / "cache"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     start = time.perf_counter()
-    import_toolkit()
-    print(f"toolkit imported in {time.perf_counter() - start:.0f} s", flush=True)
+    tk = import_toolkit()
+    if Path(tk.pipeline.__file__).resolve().parents[1] != TOOLKIT_ROOT:
+        raise SystemExit(f"imported {tk.pipeline.__file__}, not the toolkit in {TOOLKIT_ROOT}")
+    version = toolkit_version()
+    print(f"toolkit ({version}) imported in {time.perf_counter() - start:.0f} s", flush=True)
     results = {}
     for theme in selected(args):
         start = time.perf_counter()
-        timing = fast_corpus(out / theme, cache, args.refresh)
+        timing = fast_corpus(out / theme, cache, args.refresh, args.run_name)
         timing["total_s"] = round(time.perf_counter() - start, 1)
         print(f"{theme}: {timing}", flush=True)
-        (out / theme / "fast_time.json").write_text(json.dumps(timing) + "\n", "utf-8")
-        results[theme] = score_corpus(out / theme, "fast")
+        timing["toolkit"] = version
+        (out / theme / f"{args.run_name}_time.json").write_text(json.dumps(timing) + "\n", "utf-8")
+        results[theme] = score_corpus(out / theme, args.run_name)
     print()
     print_scores(results)
     return 0
@@ -1097,13 +1148,21 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--drift-min-paragraphs", type=int, default=6,
                    help="a drifting host has this many paragraphs or more (8 finds drift in 2 themes only)")
     b.add_argument("--short", type=int, default=6, help="short hosts (2-3 paragraphs) per corpus")
-    b.add_argument("--unrelated", type=int, default=2, help="whole unrelated articles per kind (far, neighbour, homonym)")
+    b.add_argument("--against", default=None, metavar="FAMILY",
+                   help="another family folder (e.g. seed 0's): print how many hosts and donors both use")
+    b.add_argument("--unrelated", type=int, default=2,
+                   help="whole unrelated articles per kind (far, neighbour, homonym)")
     for name, handler, help_ in (("run", cmd_run, "run the toolkit's CLI on each corpus (OUT/<theme>/run)"),
                                  ("fast", cmd_fast, "separation only, reusing the prepared stages; then score")):
         p = add(name, handler, help_)
         p.add_argument("--cache-dir", default=None, help="embedding/UMAP cache (default OUT/cache)")
         if name == "fast":
             p.add_argument("--refresh", action="store_true", help="redo the prepared stages")
+            p.add_argument("--run-name", default="fast", help="folder name under OUT/<theme>/ (another toolkit: "
+                                                              "another name)")
+            p.add_argument("--toolkit", default=None, metavar="DIR",
+                           help="import the toolkit/ of this folder (e.g. `git archive` of an older commit, to "
+                                "score a before/after on the same corpora) instead of this checkout's")
         else:
             p.add_argument("--run-name", default="run", help="run folder name under OUT/<theme>/")
     s = add("score", cmd_score, "score OUT/<theme>/<run-name>/tables/lines.csv against the gold, by kind")

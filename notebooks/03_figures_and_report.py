@@ -128,13 +128,14 @@ if len(skipped):
 #    embedding similarity to the paragraphs closest to the focus description (smoothed over its
 #    nearest paragraphs and its topic) with its words' TF-IDF similarity to those paragraphs'
 #    words, each over a threshold set by the focus coverage's own coherence (1 = at the
-#    thresholds). A per-document two-state pass turns that into contiguous runs; a document
-#    whose kept paragraphs stay below the thresholds on average is off the focus as a whole.
-#    An off-focus run inside an on-focus article is set aside (`insert`, with its headline)
-#    only when a splice detector learnt from this corpus (runs of its documents glued into
-#    others) finds it foreign to the rest of its article; otherwise it is the article's own
-#    turn to another facet and stays `core`. Text after a mid-article related block that does
-#    not continue the article is a glued-in article, also `insert`.
+#    thresholds). A splice detector learnt from this corpus (runs of its documents glued into
+#    others) finds runs foreign to the rest of their article; such a run whose words are also
+#    off the focus is set aside (`insert`). A document whose evidence, or whose words, stay
+#    far below the focus is off the focus as a whole. A per-document two-state pass turns the
+#    evidence into contiguous runs; an off-focus run inside an on-focus article is set aside
+#    only when the detector also finds it foreign, otherwise it is the article's own turn to
+#    another facet and stays `core`. Headlines join their run; text after a mid-article related
+#    block that does not continue the article is a glued-in article, also `insert`.
 #
 # <p dir="rtl">التنظيف يضع جانبا التكرار وعناصر الموقع وكتل المقالات ذات الصلة دون حذف أي سطر. ثم
 # يُقاس قرب كل فقرة من موضوع الدراسة، وتُعدّ الفقرات المتتالية البعيدة عنه نصا ملصقا

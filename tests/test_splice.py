@@ -81,3 +81,14 @@ def test_too_few_documents_set_nothing_aside():
     docs = make_corpus(n_documents=2)
     detector = SpliceDetector().fit(docs)
     assert detector.model_ is None and detector.find_runs(docs[0]) == []
+
+
+def test_a_foreign_run_that_shares_the_focus_words_stays(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)
+    on_focus = np.full(len(spliced), 2.0)          # every paragraph uses the focus's words
+    assert detector.find_runs(spliced, on_focus, below=1.0) == []
+    off_focus = on_focus.copy()
+    off_focus[4:7] = 0.2                           # the glued economy run does not
+    runs = detector.find_runs(spliced, off_focus, below=1.0)
+    assert [(r.start, r.stop) for r in runs] == [(4, 7)]

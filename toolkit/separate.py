@@ -25,21 +25,27 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    by a two-state Viterbi pass (core/insert) whose emission cost is how far a paragraph's
    evidence sits on the wrong side of 1 (weighted by its length: short lines embed noisily)
    and whose switch cost is ``switch_penalty``.
-4. **Whole documents.** A document whose kept paragraphs' mean evidence is below
-   ``document_ratio`` is off the focus as a whole, however similar its vocabulary.
-5. **Does an off-focus run belong to its article?** A run inside an on-focus document is set
-   aside only when the splice detector (``toolkit.splice``), learnt from this corpus by gluing
-   runs of its documents into others, finds it foreign to the rest of its document; a run the
-   detector finds cohesive with its article is the article's own turn to another facet and
-   stays ``core`` (``confirm_runs``; on corpora under ``min_learning_documents`` documents
-   there is too little to learn from and step 3 decides).
-6. **Headlines and glued-in articles.** A short headline-like line just before an insert run
+4. **Does a run belong to its article?** The splice detector (``toolkit.splice``), learnt from
+   this corpus by gluing runs of its documents into others, searches each document for runs
+   foreign to the rest of it (probability from ``splice_threshold``). Such a run is set aside
+   when its words are also off the focus (mean lexical evidence under 1): a run glued in from
+   a neighbouring subject embeds as close to the focus as its host, but does not use the
+   focus's words, while a part of the article on another facet of the focus does.
+5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
+   ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, is
+   off the focus as a whole, however similar its embeddings.
+6. **Off-focus runs inside an on-focus article** (step 3) are set aside only when the splice
+   detector also finds them foreign to their article; a run it finds cohesive with the
+   article is the article's own turn to another facet and stays ``core`` (``confirm_runs``).
+   On corpora under ``min_learning_documents`` documents there is too little to learn from:
+   steps 4 and 6 are skipped and step 3 decides.
+7. **Headlines and glued-in articles.** A short headline-like line just before an insert run
    is the run's own headline and joins it. Text after a related-articles block in the middle
    of a document is the page's next article unless it continues the first: its centroid must
    be as close to the first part's centroid as the first part's two halves are to each other
    (minus ``continuation_margin``); otherwise the whole part is an insert.
 
-Every decision of steps 4-6 is kept in ``pieces_`` with its evidence, for the report.
+Every decision of steps 4-7 is kept in ``pieces_`` with its evidence, for the report.
 """
 
 from __future__ import annotations
@@ -108,11 +114,21 @@ class FocusSeparator:
         profile, in units of its own threshold) against the embedding score (0: embeddings only).
     lexical_ratio : the lexical threshold as a share of the lexical focus coherence.
     document_ratio : a document whose mean focus evidence (1 = at the thresholds) is below this
-        is off the focus as a whole.
+        is off the focus as a whole;
+    document_lexical_ratio : so is a document whose mean lexical evidence is below this (its
+        words are not the focus's words, however close its embeddings).
     confirm_runs : an off-focus run inside a document is set aside only when the splice
         detector, learnt from the corpus, also finds it foreign to its document (otherwise it
         is the article's own turn to another facet and stays core).
-    min_learning_documents : documents needed to learn the splice detector and the lexicon.
+    splice_threshold : in an on-focus document, the splice detector's search sets aside a run
+        it finds foreign from this probability on, when the run is also less on the focus than
+        the rest of its document (a run glued in from a neighbouring subject can score as high
+        on the focus as its host, but not higher); None: no search.
+    glued_lexical_limit : a run found by the search is set aside when its mean lexical evidence
+        is under this (1: under the lexical threshold).
+    confirm_threshold : the splice probability from which an off-focus run (step 6) counts as
+        foreign to its article.
+    min_learning_documents : documents needed to learn the splice detector.
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
@@ -128,8 +144,8 @@ class FocusSeparator:
 
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
-                 lexical_weight=0.5, lexical_ratio=0.4, document_ratio=1.0, confirm_runs=True,
-                 min_learning_documents=20, random_state=0):
+                 lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
+                 splice_threshold=0.95, glued_lexical_limit=1.0, confirm_threshold=0.8, min_learning_documents=20, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
         self.topic_weight = topic_weight
@@ -141,7 +157,11 @@ class FocusSeparator:
         self.lexical_weight = lexical_weight
         self.lexical_ratio = lexical_ratio
         self.document_ratio = document_ratio
+        self.document_lexical_ratio = document_lexical_ratio
         self.confirm_runs = confirm_runs
+        self.splice_threshold = splice_threshold
+        self.confirm_threshold = confirm_threshold
+        self.glued_lexical_limit = glued_lexical_limit
         self.min_learning_documents = min_learning_documents
         self.random_state = random_state
 
@@ -300,7 +320,7 @@ class FocusSeparator:
 
         related_after = self._related_block_ends(lines)
         E = np.asarray(embeddings, dtype=np.float64)
-        evidence = self.evidence(scores, segments["text"])
+        evidence, lexical_evidence = self.evidence(scores, segments["text"])
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
             s, z, w = scores[idx], evidence[idx], weight[idx]
@@ -315,20 +335,30 @@ class FocusSeparator:
                     reasons[i] = (f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
                                   if z[j] >= 1 else
                                   f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
-            kept = states == 0
-            basis = kept if kept.any() and w[kept].sum() > 0 else np.ones(len(idx), dtype=bool)
+            # Runs glued in from other articles do not count for the document's own focus.
+            glued = self._glued_runs(idx, segments, E, lexical_evidence)
+            basis = np.ones(len(idx), dtype=bool)
+            for run in glued:
+                basis[run.start:run.stop] = False
+            if not basis.any() or w[basis].sum() <= 0:
+                basis[:] = True
             mean = float(np.average(z[basis], weights=np.maximum(w[basis], 1e-9)))
-            if mean < self.document_ratio:
+            lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6),
+                                            weights=np.maximum(w[basis], 1e-9)))
+            if mean < self.document_ratio or lexical_mean < self.document_lexical_ratio:
+                why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
+                       f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}")
                 for i in idx:
                     labels[i] = "insert"
-                    reasons[i] = (f"document off the focus (mean evidence {mean:.2f} < {self.document_ratio:.2f}; "
-                                  f"this paragraph {evidence[i]:.2f})")
+                    reasons[i] = f"document off the focus ({why}; this paragraph {evidence[i]:.2f})"
                 pieces.append({"doc": doc, "kind": "document off the focus", "first_line": int(segments["line"].iat[idx[0]]),
                                "paragraphs": int(len(idx)), "mean_evidence": round(mean, 3),
-                               "decision": f"insert: mean evidence {mean:.2f} < {self.document_ratio:.2f}",
+                               "lexical_evidence": round(lexical_mean, 3), "decision": f"insert: {why}",
                                "text": _first_words(segments["text"].iat[idx[0]])})
                 continue
             self._confirm_runs(doc, idx, states, segments, E, evidence, labels, reasons, pieces)
+            self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
+                                       pieces)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
@@ -339,14 +369,49 @@ class FocusSeparator:
         return result, pieces
 
     # --------------------------------------------------------------- helpers
-    def evidence(self, scores: np.ndarray, texts) -> np.ndarray:
+    def evidence(self, scores: np.ndarray, texts) -> tuple[np.ndarray, np.ndarray]:
         """Focus evidence of each paragraph, 1 at the thresholds: the embedding score over its
-        threshold, blended with the lexical score over its own (``lexical_weight``)."""
+        threshold, blended with the lexical score over its own (``lexical_weight``); and the
+        lexical part alone."""
         z = np.asarray(scores, dtype=np.float64) / self.threshold_.value
-        if self.lexical_weight and getattr(self, "lexical_threshold_", 0) > 0:
+        lexical = np.full(len(z), np.inf)
+        if getattr(self, "lexical_threshold_", 0) > 0:
             lexical = self.lexical_scores(texts) / self.lexical_threshold_
-            z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
-        return z
+            if self.lexical_weight:
+                z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
+        return z, lexical
+
+    def _glued_runs(self, idx, segments, E, lexical_evidence) -> list:
+        """Runs of the document the splice detector finds glued in from another article and
+        whose words are off the focus (mean lexical evidence under 1): a part of the article
+        on another facet of the focus shares the focus's words and stays."""
+        from .splice import Document
+
+        detector = getattr(self, "splice_detector_", None)
+        if detector is None or detector.model_ is None or self.splice_threshold is None or len(idx) < 4:
+            return []
+        document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
+        return detector.find_runs(document, lexical_evidence[idx], below=self.glued_lexical_limit,
+                                  threshold=self.splice_threshold)
+
+    def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
+                              pieces) -> None:
+        for run in glued:
+            z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
+            l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
+            for j in range(run.start, run.stop):
+                states[j] = 1
+                labels[idx[j]] = "insert"
+                reasons[idx[j]] = (f"glued in from another article (splice probability {run.probability:.2f} >= "
+                                   f"{self.splice_threshold:.2f}; its words off the focus: lexical evidence "
+                                   f"{l_run:.2f} < {self.glued_lexical_limit:g})")
+            pieces.append({"doc": doc, "kind": "glued-in run", "first_line": int(segments["line"].iat[idx[run.start]]),
+                           "paragraphs": int(run.stop - run.start), "mean_evidence": round(z_run, 3),
+                           "lexical_evidence": round(l_run, 3), "splice_probability": run.probability,
+                           "cohesion_with_article": run.evidence["emb_centroid"],
+                           "shared_terms": run.evidence["term_coverage"],
+                           "decision": "insert: foreign to its article",
+                           "text": _first_words(segments["text"].iat[idx[run.start]])})
 
     def _confirm_runs(self, doc, idx, states, segments, E, evidence, labels, reasons, pieces) -> None:
         """An off-focus run inside an on-focus document stays core unless the splice detector
@@ -375,7 +440,7 @@ class FocusSeparator:
                                "text": _first_words(segments["text"].iat[idx[j]])})
             elif j > 0 and len(idx) - (stop - j) >= 1:
                 probability, features = detector.run_probability(document, j, stop)
-                foreign = probability >= detector.threshold_
+                foreign = probability >= self.confirm_threshold
                 run_evidence = float(np.mean(evidence[idx[j:stop]]))
                 pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
                                "paragraphs": int(stop - j), "mean_evidence": round(run_evidence, 3),
@@ -390,7 +455,7 @@ class FocusSeparator:
                         states[k] = 0
                         labels[idx[k]] = "core"
                         reasons[idx[k]] = (f"below the focus but part of its article (splice probability "
-                                           f"{probability:.2f} < {detector.threshold_:.2f})")
+                                           f"{probability:.2f} < {self.confirm_threshold:.2f})")
             j = stop
 
     def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:

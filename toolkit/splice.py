@@ -23,8 +23,10 @@ document, so they mean the same for any embedder and any corpus:
 
 A document is then searched for its most foreign-looking run (every start after the first
 line and every length leaving the host at least ``min_host`` paragraphs); the run is set
-aside when its probability reaches ``threshold``, and the search repeats on what is left,
-up to ``max_runs`` runs per document.
+aside when its probability reaches the threshold, and the search repeats on what is left,
+up to ``max_runs`` runs per document. ``toolkit.separate`` uses the search with a high
+threshold, and only for runs whose words are also off the focus, and the probability of a
+single run to tell an article's own turn to another facet from a glued-in piece.
 """
 
 from __future__ import annotations
@@ -358,10 +360,18 @@ class SpliceDetector:
         p = float(self.model_.predict_proba(X[:, _MODEL_COLUMNS])[0, 1])
         return p, {f: round(float(v), 3) for f, v in zip(FEATURES, X[0])}
 
-    def find_runs(self, doc: Document) -> list[Run]:
-        """The runs of ``doc`` set aside as foreign, in document order."""
+    def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
+                  threshold: float | None = None) -> list[Run]:
+        """The runs of ``doc`` set aside as foreign, in document order.
+
+        ``focus_evidence`` (one value per paragraph): when given, only a run whose mean is
+        under ``below`` is set aside (the separation passes the lexical focus evidence, so a
+        part of the article on another facet of the focus, which shares its words, stays).
+        ``threshold``: instead of ``threshold_``.
+        """
         if self.model_ is None:
             return []
+        threshold = self.threshold_ if threshold is None else threshold
         remaining = np.arange(len(doc))
         runs: list[Run] = []
         for _ in range(self.max_runs):
@@ -369,10 +379,14 @@ class SpliceDetector:
             if len(part) < self.min_host + 1:
                 break
             p, a, b = self._scores(part)
+            if focus_evidence is not None and len(p):
+                z = np.asarray(focus_evidence, dtype=np.float64)[remaining]
+                cum = np.concatenate([[0.0], np.cumsum(z)])
+                p = np.where((cum[b] - cum[a]) / (b - a) < below, p, 0.0)
             if not len(p):
                 break
             best = int(np.argmax(p))  # first of equal maxima: the same run on every machine
-            if p[best] < self.threshold_:
+            if p[best] < threshold:
                 break
             start, stop = int(a[best]), int(b[best])
             X = run_features(part, a[best:best + 1], b[best:best + 1], self._lexicon())[0]
