@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS, write_corpus
+from test_load import _damaged_zip
 
 pytestmark = pytest.mark.slow
 
@@ -163,22 +164,6 @@ def test_bad_parameters_stop_before_any_work(tmp_path, cache, flags, message):
     line = one_line_error(run(SEEDS, tmp_path / "out", cache, *flags))
     assert message in line
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
-
-
-def _damaged_zip(path, members: dict, damage: str):
-    """A zip archive whose member ``damage`` has bytes flipped in its compressed (deflate) data."""
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(damage)
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for i in range(start + 4, start + 24):
-        data[i] ^= 0xFF
-    path.write_bytes(bytes(data))
 
 
 @pytest.fixture(scope="module")
