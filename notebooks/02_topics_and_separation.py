@@ -100,7 +100,9 @@ run.save_json({
                      "coherence": round(separator.lexical_coherence_, 4),
                      "threshold": round(separator.lexical_threshold_, 4),
                      "top_terms": [t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:15]]},
-    "splice_detector": (separator.splice_detector_.training_ if separator.splice_detector_ is not None else
+    "splice_detector": (dict(separator.splice_detector_.training_, search_threshold=separator.splice_threshold,
+                             confirm_threshold=separator.confirm_threshold)
+                        if separator.splice_detector_ is not None else
                         {"note": f"not learnt: fewer than {separator.min_learning_documents} documents"}),
     "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
     "topic_sample": {"fitted": int(len(fitted["sample"])), "paragraphs": int(sum(fitted["topic_sizes"].values()))},

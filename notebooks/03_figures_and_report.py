@@ -153,7 +153,9 @@ detector = info.get("splice_detector", {})
 if "glued_examples" in detector:
     display(Markdown(f"**Splice detector:** learnt on {detector['sample_documents']} documents of this corpus, "
                      f"{detector['glued_examples']} glued runs against {detector['own_examples']} of the "
-                     f"documents' own runs; a run is foreign from probability {detector['threshold']}."))
+                     f"documents' own runs. Its search sets a run aside from probability "
+                     f"{detector.get('search_threshold')} (when the run's words are off the focus); an off-focus "
+                     f"run counts as foreign to its article from {detector.get('confirm_threshold')}."))
 elif detector:
     display(Markdown(f"**Splice detector:** {detector.get('note', '')}; off-focus runs are set aside as found."))
 checks = pd.DataFrame(info.get("glued_article_checks", []))

@@ -356,9 +356,9 @@ class FocusSeparator:
                                "lexical_evidence": round(lexical_mean, 3), "decision": f"insert: {why}",
                                "text": _first_words(segments["text"].iat[idx[0]])})
                 continue
-            self._confirm_runs(doc, idx, states, segments, E, evidence, labels, reasons, pieces)
             self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                                        pieces)
+            self._confirm_runs(doc, idx, states, ~basis, segments, E, evidence, labels, reasons, pieces)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
@@ -413,9 +413,10 @@ class FocusSeparator:
                            "decision": "insert: foreign to its article",
                            "text": _first_words(segments["text"].iat[idx[run.start]])})
 
-    def _confirm_runs(self, doc, idx, states, segments, E, evidence, labels, reasons, pieces) -> None:
+    def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces) -> None:
         """An off-focus run inside an on-focus document stays core unless the splice detector
-        finds it foreign to the rest of the document (``confirm_runs``)."""
+        finds it foreign to the rest of the document (``confirm_runs``). Paragraphs already set
+        aside as glued in (``glued``) are not judged again."""
         from .splice import Document
 
         detector = getattr(self, "splice_detector_", None)
@@ -423,13 +424,14 @@ class FocusSeparator:
             detector = None
         document = (Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
                     if detector is not None and (states == 1).any() else None)
+        proposed = (states == 1) & ~glued
         j = 0
         while j < len(idx):
-            if states[j] != 1:
+            if not proposed[j]:
                 j += 1
                 continue
             stop = j
-            while stop < len(idx) and states[stop] == 1:
+            while stop < len(idx) and proposed[stop]:
                 stop += 1
             if j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
                 pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
