@@ -335,30 +335,16 @@ class FocusSeparator:
                     reasons[i] = (f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
                                   if z[j] >= 1 else
                                   f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
-            # Runs glued in from other articles do not count for the document's own focus.
             glued = self._glued_runs(idx, segments, E, lexical_evidence)
-            basis = np.ones(len(idx), dtype=bool)
+            in_glued = np.zeros(len(idx), dtype=bool)
             for run in glued:
-                basis[run.start:run.stop] = False
-            if not basis.any() or w[basis].sum() <= 0:
-                basis[:] = True
-            mean = float(np.average(z[basis], weights=np.maximum(w[basis], 1e-9)))
-            lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6),
-                                            weights=np.maximum(w[basis], 1e-9)))
-            if mean < self.document_ratio or lexical_mean < self.document_lexical_ratio:
-                why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
-                       f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}")
-                for i in idx:
-                    labels[i] = "insert"
-                    reasons[i] = f"document off the focus ({why}; this paragraph {evidence[i]:.2f})"
-                pieces.append({"doc": doc, "kind": "document off the focus", "first_line": int(segments["line"].iat[idx[0]]),
-                               "paragraphs": int(len(idx)), "mean_evidence": round(mean, 3),
-                               "lexical_evidence": round(lexical_mean, 3), "decision": f"insert: {why}",
-                               "text": _first_words(segments["text"].iat[idx[0]])})
+                in_glued[run.start:run.stop] = True
+            if self._off_focus_document(doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
+                                        pieces):
                 continue
             self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                                        pieces)
-            self._confirm_runs(doc, idx, states, ~basis, segments, E, evidence, labels, reasons, pieces)
+            self._confirm_runs(doc, idx, states, in_glued, segments, E, evidence, labels, reasons, pieces)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
@@ -380,6 +366,27 @@ class FocusSeparator:
             if self.lexical_weight:
                 z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
         return z, lexical
+
+    def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
+                            pieces) -> bool:
+        """Whether the document as a whole is off the focus (its glued-in runs aside, which do
+        not count for the document's own subject); if so, all its paragraphs become inserts."""
+        basis = ~in_glued if (~in_glued).any() and w[~in_glued].sum() > 0 else np.ones(len(idx), dtype=bool)
+        weights = np.maximum(w[basis], 1e-9)
+        mean = float(np.average(evidence[idx][basis], weights=weights))
+        lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6), weights=weights))
+        if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio:
+            return False
+        why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
+               f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}")
+        for i in idx:
+            labels[i] = "insert"
+            reasons[i] = f"document off the focus ({why}; this paragraph {evidence[i]:.2f})"
+        pieces.append({"doc": doc, "kind": "document off the focus", "first_line": int(segments["line"].iat[idx[0]]),
+                       "paragraphs": int(len(idx)), "mean_evidence": round(mean, 3),
+                       "lexical_evidence": round(lexical_mean, 3), "decision": f"insert: {why}",
+                       "text": _first_words(segments["text"].iat[idx[0]])})
+        return True
 
     def _glued_runs(self, idx, segments, E, lexical_evidence) -> list:
         """Runs of the document the splice detector finds glued in from another article and
