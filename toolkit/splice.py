@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexical import content_terms
+from .lexical import Lexicon, content_terms, document_terms
 
 FEATURES = (
     "emb_cross", "emb_cross_vs_host", "emb_cross_vs_run", "emb_centroid",
@@ -114,11 +114,11 @@ def _cohesion(gram: np.ndarray, a: np.ndarray, b: np.ndarray, diag: np.ndarray):
 
 
 class _Lexicon:
-    """Per-document TF-IDF rows over the document's own vocabulary."""
+    """Per-document TF-IDF rows over the document's own vocabulary (weights from a
+    ``lexical.Lexicon``)."""
 
-    def __init__(self, idf: dict[str, float], default_idf: float):
-        self.idf = idf
-        self.default_idf = default_idf
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
 
     def rows(self, doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         vocab: dict[str, int] = {}
@@ -131,7 +131,7 @@ class _Lexicon:
                 counts[i, vocab[t]] += 1
         weights = np.ones(counts.shape[1])
         for t, j in vocab.items():
-            weights[j] = self.idf.get(t, self.default_idf)
+            weights[j] = self.lexicon.weight(t)
         tfidf = np.where(counts > 0, 1 + np.log(np.maximum(counts, 1)), 0.0) * weights
         norms = np.linalg.norm(tfidf, axis=1, keepdims=True)
         unit = np.divide(tfidf, norms, out=np.zeros_like(tfidf), where=norms > 0)
@@ -209,7 +209,7 @@ class SpliceDetector:
 
     Attributes (after ``fit``)
     --------------------------
-    idf_ : term -> inverse document frequency in the sample.
+    lexicon_ : ``lexical.Lexicon``, document frequencies of the sample.
     model_ : the fitted ``sklearn`` pipeline (standardization, logistic regression).
     threshold_ : the probability used.
     training_ : what the model was fitted on and how it did on held-out glued examples.
@@ -264,14 +264,12 @@ class SpliceDetector:
     def _fit_idf(self, documents: list[Document]) -> None:
         df: dict[str, int] = {}
         for doc in documents:
-            for t in {t for terms in doc.terms for t in terms}:
+            for t in document_terms(doc.terms):
                 df[t] = df.get(t, 0) + 1
-        n = len(documents)
-        self.idf_ = {t: float(np.log((n + 1) / (c + 1)) + 1) for t, c in df.items()}
-        self.default_idf_ = float(np.log(n + 1) + 1)
+        self.lexicon_ = Lexicon(df, len(documents))
 
     def _lexicon(self) -> _Lexicon:
-        return _Lexicon(self.idf_, self.default_idf_)
+        return _Lexicon(self.lexicon_)
 
     def _splices(self, documents: list[Document], hosts: list[int], rng) -> list[tuple]:
         """Glued examples: ``(host document, spliced document, run start, run stop)``, a run of
