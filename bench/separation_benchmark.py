@@ -40,18 +40,21 @@ usage (from the repository root; OUT outside the repository, e.g. /work/bench-se
 
   .venv/bin/python bench/separation_benchmark.py build OUT [--split tune|report|all | --themes T ...]
                                                      [--seed 0] [--hosts 40]
-  .venv/bin/python bench/separation_benchmark.py fast OUT [--split ...]      # tuning loop, seconds
+  .venv/bin/python bench/separation_benchmark.py fast OUT [--split ...] [--no-focus]  # tuning loop, seconds
                                                      [--run-name fast] [--toolkit DIR] [--refresh]
   .venv/bin/python bench/separation_benchmark.py score OUT [--split ...] [--run-name fast|run]
                                                      [--show-errors N] [--json FILE]
   .venv/bin/python bench/separation_benchmark.py run OUT [--split ...]       # the full CLI, minutes
   .venv/bin/python bench/separation_benchmark.py compare OUT [--split ...]   # fast vs run labels
+  .venv/bin/python bench/separation_benchmark.py deltas OUT [--run-names fast nofocus]  # with vs without focus
 
 build   writes OUT/<theme>/articles/*.txt, OUT/<theme>/gold_lines.csv (doc, line, label, text, kind,
         position, headline, is_headline, donor) and OUT/<theme>/focus.txt; prints counts by kind.
         Another --seed gives another family from the same themes (other donors; other hosts where
         the data has them: --against OUT0 prints how many hosts and donors it shares with OUT0).
         The gold's promises are checked again on what was built (build stops if one fails).
+deltas  prints two run names' main scores side by side per corpus, e.g. the run with the focus
+        against the run without (`fast OUT --no-focus --run-name nofocus`, then `deltas OUT`).
 fast    runs only the stages up to separation, in this process, into OUT/<theme>/fast/ (as
         notebooks 1 and 2 call them, local engine). The first call prepares, embeds and fits
         topics and keeps what separate_corpus needs (OUT/<theme>/fast/work/bench_state.pkl: the
@@ -842,9 +845,11 @@ def cmd_run(args) -> int:
         if not replaceable(target):
             raise SystemExit(f"{target} exists and is not an earlier run: move it away or pick --run-name")
         focus = (folder / "focus.txt").read_text("utf-8").strip()
+        focus_args = [] if args.no_focus else ["--focus", focus]
         command = [str(REPO / ".venv/bin/python"), "-m", "toolkit", "run", str(folder / "articles"),
-                   "--focus", focus, "--out", str(target), "--cache-dir", str(cache), "--quiet"]
-        print(f"{theme}: {' '.join(command[:4])} {folder / 'articles'} --focus \"$(cat {folder / 'focus.txt'})\" "
+                   *focus_args, "--out", str(target), "--cache-dir", str(cache), "--quiet"]
+        shown = "" if args.no_focus else f" --focus \"$(cat {folder / 'focus.txt'})\""
+        print(f"{theme}: {' '.join(command[:4])} {folder / 'articles'}{shown} "
               f"--out {target} --cache-dir {cache} --quiet", flush=True)
         start = time.perf_counter()
         done = subprocess.run(command, cwd=REPO)
@@ -915,12 +920,17 @@ def import_toolkit():
     from toolkit.engine import open_engine
     from toolkit.workspace import RunFolder
 
-    return types.SimpleNamespace(embed=embed, params=params, pipeline=pipeline, open_engine=open_engine,
+    try:
+        from toolkit import coverage
+    except ImportError:  # a toolkit from before issue 16 (--toolkit DIR of an older commit)
+        coverage = None
+    return types.SimpleNamespace(embed=embed, params=params, pipeline=pipeline, open_engine=open_engine, coverage=coverage,
                                  RunFolder=RunFolder)
 
 
-def fast_corpus(folder: Path, cache: Path, refresh: bool, run_name: str = "fast") -> dict:
-    """Prepare/embed/topics once (kept in <run_name>/work/bench_state.pkl), then separate_corpus."""
+def fast_corpus(folder: Path, cache: Path, refresh: bool, run_name: str = "fast", no_focus: bool = False) -> dict:
+    """Prepare/embed/topics once (kept in <run_name>/work/bench_state.pkl), then separate_corpus
+    (``no_focus``: as a run without --focus, the coverage decided from the corpus)."""
     import types
 
     tk = import_toolkit()
@@ -949,9 +959,18 @@ def fast_corpus(folder: Path, cache: Path, refresh: bool, run_name: str = "fast"
         state_path.write_bytes(pickle.dumps(state))
         timing["prepare_s"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
+    if tk.coverage is None:  # an older toolkit: the focus only
+        with tk.open_engine("local") as engine:
+            tk.pipeline.separate_corpus(p, run, engine, state["focus_vector"], state["fitted"])
+        timing["separate_s"] = round(time.perf_counter() - start, 2)
+        return timing
+    coverage = tk.coverage.Coverage.given(focus, state["focus_vector"])
+    if no_focus:
+        coverage = tk.pipeline.find_coverage(dict(p, focus=None), state["fitted"], None, None)
     with tk.open_engine("local") as engine:
-        tk.pipeline.separate_corpus(p, run, engine, state["focus_vector"], state["fitted"])
+        tk.pipeline.separate_corpus(p, run, engine, coverage.focus_vector, state["fitted"], coverage.profile_sample)
     timing["separate_s"] = round(time.perf_counter() - start, 2)
+    timing["coverage"] = {k: v for k, v in coverage.record().items() if k != "statement"}
     return timing
 
 
@@ -971,7 +990,7 @@ def cmd_fast(args) -> int:
     results = {}
     for theme in selected(args):
         start = time.perf_counter()
-        timing = fast_corpus(out / theme, cache, args.refresh, args.run_name)
+        timing = fast_corpus(out / theme, cache, args.refresh, args.run_name, args.no_focus)
         timing["total_s"] = round(time.perf_counter() - start, 1)
         print(f"{theme}: {timing}", flush=True)
         timing["toolkit"] = version
@@ -1127,6 +1146,26 @@ def cmd_compare(args) -> int:
     return int(status)
 
 
+def cmd_deltas(args) -> int:
+    out = Path(args.out).resolve()
+    a, b = args.run_names
+    keys = ("core_retention", "insert_removed", "doc_removed (90% of lines)", "kept_precision")
+    print(f"{'corpus':12}" + "".join(f"{k[:22]:>30}" for k in keys))
+    for theme in selected(args):
+        folder = out / theme
+        if not all((folder / name / "tables" / "lines.csv").exists() for name in (a, b)):
+            print(f"{theme:12} (no {a} or {b} run)")
+            continue
+        sa, sb = score_rows(joined(folder, a)), score_rows(joined(folder, b))
+        cells = []
+        for k in keys:
+            va, vb = sa[k][0], sb[k][0]
+            cells.append(f"{'-':>30}" if va is None or vb is None else f"{va:.3f} -> {vb:.3f} ({vb - va:+.3f})".rjust(30))
+        print(f"{theme:12}" + "".join(cells))
+    print(f"{a} -> {b}; (difference)")
+    return 0
+
+
 # ================================================================================ main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -1160,15 +1199,22 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--refresh", action="store_true", help="redo the prepared stages")
             p.add_argument("--run-name", default="fast", help="folder name under OUT/<theme>/ (another toolkit: "
                                                               "another name)")
+            p.add_argument("--no-focus", action="store_true",
+                           help="separate as a run without --focus: the corpus decides its coverage (issue 16); "
+                                "use with --run-name nofocus and compare with `deltas`")
             p.add_argument("--toolkit", default=None, metavar="DIR",
                            help="import the toolkit/ of this folder (e.g. `git archive` of an older commit, to "
                                 "score a before/after on the same corpora) instead of this checkout's")
         else:
             p.add_argument("--run-name", default="run", help="run folder name under OUT/<theme>/")
+            p.add_argument("--no-focus", action="store_true", help="run without --focus (the corpus decides)")
     s = add("score", cmd_score, "score OUT/<theme>/<run-name>/tables/lines.csv against the gold, by kind")
     s.add_argument("--run-name", default="fast", help="fast (the fast path) or run (the full CLI run)")
     s.add_argument("--show-errors", type=int, default=0, metavar="N", help="N sample lines per failing kind")
     s.add_argument("--json", default=None, help="also write the scores to this JSON file")
+    d = add("deltas", cmd_deltas, "the main scores of two run names side by side, per corpus (e.g. the run with "
+                                  "the focus against the run without: fast / nofocus)")
+    d.add_argument("--run-names", nargs=2, default=["fast", "nofocus"], metavar=("A", "B"))
     c = add("compare", cmd_compare, "compare the labels of OUT/<theme>/fast with OUT/<theme>/<run-name>")
     c.add_argument("--run-name", default="run")
     return parser

@@ -47,48 +47,86 @@ partition_size = 1000
 # %%
 import os
 
-from toolkit import pipeline
+from IPython.display import Markdown, display
+
+from toolkit import narrate, pipeline
 from toolkit.engine import open_engine
 from toolkit.params import from_namespace
 from toolkit.workspace import RunFolder
 
-p = from_namespace(globals())
+p = from_namespace(globals())  # relative paths are read from the project folder, not this one
 run = RunFolder(p["run_dir"])
 show_progress = os.environ.get("TOOLKIT_PROGRESS") == "1"
 
 # %% [markdown]
-# Every stage below runs per partition of documents (at most `partition_size` files or archive
-# members each) on the engine the parameters name: in this process (`local`) or on the workers
-# of a Dask cluster (`dask`). Both write the same tables.
+# ## Reading the corpus
+#
+# Every file of the corpus folder is read in place: text files as one article each, tables
+# (`.jsonl`, `.csv`, `.parquet`) as one article per row, HTML pages by their main text. Bytes
+# are decoded (UTF-8, else the Arabic code pages), and each article is split into its
+# non-blank lines, numbered as in the file. A file that cannot be read as text is skipped and
+# recorded with the reason, never silently dropped.
+#
+# The work runs per partition of documents (at most `partition_size` files or archive members
+# each) on the engine the parameters name: in this process (`local`) or on the workers of a
+# Dask cluster (`dask`). Both write the same tables.
 
 # %%
 with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=show_progress) as engine:
-    print("engine:", engine.description)
     prepared = pipeline.prepare_corpus(p, run, engine)  # timed as stages "load" and "clean"
 skipped, cleaner = prepared["skipped"], prepared["cleaner"]
-for warning in prepared["warnings"]:
-    print("warning:", warning)
 run.save_json({"warnings": prepared["warnings"], "skipped": len(skipped), "partitions": prepared["partitions"],
                "engine": engine.description}, "loading")
 run.save_json({"patterns": cleaner.patterns_.source,
                "repeated_line_threshold_docs": cleaner.repeat_threshold_,
                "repeated_lines": len(cleaner.repeated_keys_)}, "cleaning")
-documents = run.load_frame("documents", columns=["doc", "encoding", "n_chars"])
-lines = run.load_frame("lines", columns=["doc", "label"])
+documents = run.load_frame("documents", columns=["doc", "title", "encoding", "n_chars"])
+lines = run.load_frame("lines", columns=["doc", "line", "text", "label", "reason"])
+display(Markdown(narrate.reading_summary(prepared, p["corpus"]) + f" Engine: {engine.description}."))
+for warning in prepared["warnings"]:
+    display(Markdown(f"**Warning:** {warning}"))
+if not skipped.empty:
+    display(narrate.arabic_table(skipped))
 
 # %% [markdown]
-# ## What was read
+# The documents read, each with its title (the first line of a text file), the encoding its
+# bytes were decoded with, and its lines — how many cleaning kept and set aside.
 
 # %%
-print(f"{prepared['documents']} documents in {prepared['partitions']} partition(s), {prepared['lines']} non-blank "
-      f"lines, {prepared['segments']} paragraphs kept; {len(skipped)} files skipped")
-documents[["doc", "encoding", "n_chars"]].assign(lines=documents["doc"].map(lines["doc"].value_counts()))
-
-# %%
-skipped
+narrate.arabic_table(narrate.documents_overview(documents, lines))
 
 # %% [markdown]
-# ## What cleaning set aside
+# ## Cleaning: what was set aside, and why
+#
+# Scraped pages carry more than the article: the site's menus and share buttons, blocks of
+# links to related articles, lines repeated by the page. Cleaning labels these lines — it
+# deletes nothing — so every line of the input stays in the tables with a label and a reason.
 
 # %%
-lines.assign(label=lines["label"].replace("", "kept")).groupby(["doc", "label"]).size().unstack(fill_value=0)
+display(Markdown(narrate.cleaning_summary(lines, cleaner)))
+narrate.arabic_table(lines.assign(label=lines["label"].replace("", "kept"))
+                     .groupby(["doc", "label"]).size().unstack(fill_value=0).reset_index())
+
+# %% [markdown]
+# The lines set aside, in document order: consecutive lines with the same label and reason
+# are shown as one run (their text joined by ⏎).
+
+# %%
+runs = narrate.set_aside_runs(lines)
+for label in ("related", "boilerplate", "duplicate"):
+    of_label = runs[runs["label"] == label]
+    display(Markdown(f"### {label}: {narrate.plural(int(of_label['n_lines'].sum()), 'line')} "
+                     f"in {narrate.plural(len(of_label), 'run')}"))
+    if len(of_label):
+        display(narrate.arabic_table(of_label.drop(columns="label").head(50)))
+    if len(of_label) > 50:
+        display(Markdown(f"The first 50 of {len(of_label):,} runs; every line is in `tables/lines.csv`."))
+
+# %% [markdown]
+# ## Paragraphs
+#
+# The kept lines become the paragraphs the next notebook works on.
+
+# %%
+segments = run.load_frame("segments", columns=["doc", "line"])
+display(Markdown(narrate.paragraphs_summary(lines, segments, p["max_paragraph_words"])))

@@ -76,23 +76,40 @@ with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=sho
         on_map, map_index = pipeline.map_points(fitted, p["seed"])
         coords = topics.map_2d(fitted["sample_vectors"][on_map], random_state=p["seed"], cache_dir=p["cache_dir"])
     with run.stage("separate"):
-        if p["focus"]:
-            focus_vector = embed.embed_texts([p["focus"]], embedder, cache)[0][0]
-            focus_origin = "given by the focus parameter"
-        else:
-            focus_vector, focus_origin = separate.dominant_focus(fitted["topic_sizes"], fitted["topic_vectors"],
-                                                                 topic_model)
-        separated = pipeline.separate_corpus(p, run, engine, focus_vector, fitted)
+        # The focus parameter, or without one what the corpus shows: a dominant coverage, or a
+        # mixed collection with none (then only what does not belong to its article is set aside).
+        coverage = pipeline.find_coverage(p, fitted, embedder, cache)
+        separated = pipeline.separate_corpus(p, run, engine, coverage.focus_vector, fitted, coverage.profile_sample)
 separator, line_labels = separated["separator"], separated["line_labels"]
 run.save_array(coords, "map_2d")
 run.save_array(map_index, "map_index")
 print(topic_model.note_)
 embed_stats
 
+# %% [markdown]
+# ## What the topic model found
+#
+# BERTopic groups the paragraphs by their 512-d embeddings (reduced to 5 dimensions by UMAP,
+# then clustered by HDBSCAN) and names each topic by its most distinctive words (c-TF-IDF over
+# normalized Arabic, shown in the corpus's own spelling). HDBSCAN leaves the paragraphs it
+# cannot place with confidence as outliers (topic -1); each then takes the topic whose centre
+# its embedding is closest to (BERTopic's `reduce_outliers`), so that every paragraph carries
+# topic evidence into the separation. `from_outliers` counts, per topic, the paragraphs it
+# received that way.
+#
+# The fitted model is saved in `work/topic_model/` of the run:
+# `toolkit.topics.load_topic_model(run_dir).assign(texts)` puts new text into these topics.
+
+# %%
+from IPython.display import Markdown, display
+
+display(Markdown(topics.summary(topic_model)))
+topics.overview(topic_model)
+
 # %%
 run.save_json({
-    "focus": p["focus"], "focus_origin": focus_origin,
-    "threshold": round(float(separator.threshold_.value), 4),
+    "focus": p["focus"], "focus_origin": coverage.statement, "coverage": coverage.record(),
+    "threshold": round(float(separator.threshold_.value), 4) if separator.has_focus_ else None,
     "threshold_method": separator.threshold_.method,
     "glued_article_checks": separator.pieces_,
     "lexical_view": {"documents_counted": separator.lexicon_.n_documents,
@@ -104,7 +121,7 @@ run.save_json({
                              confirm_threshold=separator.confirm_threshold)
                         if separator.splice_detector_ is not None else
                         {"note": f"not learnt: fewer than {separator.min_learning_documents} documents"}),
-    "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_,
+    "topic_model": topic_model.note_, "topic_sizes": topic_model.sizes_, "topic_outliers": topic_model.outliers_,
     "topic_sample": {"fitted": int(len(fitted["sample"])), "paragraphs": int(sum(fitted["topic_sizes"].values()))},
     "engine": engine.description,
     "embedding": {"backend": embedder.name, "cache_key": embedder.cache_key, **embed_stats},
@@ -113,22 +130,34 @@ run.save_json({
 # %% [markdown]
 # ## For the report: BERTopic's interactive views
 #
-# They need the fitted model, which lives in this notebook's kernel.
+# They need the fitted model, which lives in this notebook's kernel. Besides the topic map,
+# the paragraphs map (hover: document, line, label and the paragraph's words), the hierarchy
+# and the top words, two views follow the documents' metadata: topics over time (by the
+# documents' `date`) and topics per outlet (their `source`), also written as
+# `tables/topics_over_time.csv` and `tables/topics_per_outlet.csv`. Without dates, or with a
+# single outlet, that view is not drawn and the reason is recorded.
 
 # %%
 with run.stage("topic views"):
-    views, views_skipped = interactive.topic_views(topic_model, fitted["sample_segments"]["text"].tolist(), coords,
-                                                   on_map, random_state=p["seed"])
+    hover_rows = fitted["sample_segments"][["doc", "segment", "line"]].merge(
+        run.load_frame("separation", columns=["doc", "segment", "label"]), on=["doc", "segment"], how="left")
+    views, views_skipped = interactive.topic_views(
+        topic_model, fitted["sample_segments"]["text"].tolist(), coords, on_map, random_state=p["seed"],
+        paragraphs=hover_rows.fillna({"label": ""}), over_time=fitted["over_time"], per_outlet=fitted["per_outlet"])
     interactive.save_views(views, views_skipped, run.work("views"))
-print("interactive views:", sorted(views), "skipped:", views_skipped)
+print("interactive views drawn:", ", ".join(sorted(views)))
+for name, reason in views_skipped.items():
+    print(f"not drawn: {interactive.TITLES[name]}: {reason}")
 
 # %% [markdown]
 # ## Result
 
 # %%
+print(coverage.statement)
 print(separator.threshold_.method)
-print(f"lexical threshold {separator.lexical_threshold_:.3f} (profile of the seed paragraphs; top terms: "
-      + "، ".join(t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:10]) + ")")
+if separator.has_focus_:
+    print(f"lexical threshold {separator.lexical_threshold_:.3f} (profile of the seed paragraphs; top terms: "
+          + "، ".join(t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:10]) + ")")
 if separator.splice_detector_ is not None:
     print("splice detector:", {k: v for k, v in separator.splice_detector_.training_.items() if k != "coefficients"})
 line_labels["label"].value_counts()
@@ -140,6 +169,11 @@ line_labels["label"].value_counts()
 
 # %%
 pd.DataFrame(separator.pieces_)
+
+# %% [markdown]
+# The topics with the separation's view of them: `focus_share` is the share of a topic's
+# paragraphs labelled core, `focus_similarity` the cosine of its centre to the focus centre.
+# A topic far from the focus with a low core share is what the separation set aside.
 
 # %%
 pd.read_csv(run.table("topics.csv"))

@@ -19,7 +19,8 @@
 # This report separates the coverage under study from everything else a scraped news corpus
 # carries: articles glued in by the page, related-articles blocks, site chrome and repeats.
 # Every non-blank input line is labelled `core`, `insert`, `related`, `boilerplate` or
-# `duplicate`, with a reason, in `tables/lines.csv`.
+# `duplicate`, with a reason, in `tables/lines.csv`. The summary below gives the answer; the
+# sections after it show how it was reached, and every finding links to its source line.
 #
 # <p dir="rtl">يفصل هذا التقرير التغطية موضوع الدراسة عن كل ما سواها في المقالات المجموعة آليا:
 # مقالات ملصقة، وكتل "مقالات ذات صلة"، وعناصر الموقع، والتكرار. يحمل كل سطر غير فارغ تصنيفا
@@ -54,11 +55,14 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from toolkit import actors, claims, figures, framing, interactive, passages
 from toolkit.params import from_namespace
-from toolkit.report import arabic_block, html_table, package_versions, score_lines
+from toolkit.report import (LABEL_ORDER, SourceLinks, actors_finding, arabic_block, claims_finding, corpus_sentence,
+                            coverage_sentence, figure_html, html_table, interactive_table, interactive_tables_script,
+                            kept_sentence, package_versions, passages_finding, score_lines, set_aside_runs,
+                            source_lines_html)
 from toolkit.workspace import RunFolder
 
 p = from_namespace(globals())
@@ -67,7 +71,7 @@ documents, skipped, lines, segments, assignments = (
     run.load_frame(n) for n in ("documents", "skipped", "lines", "segments", "topics"))
 line_labels = pd.read_csv(run.table("lines.csv"))
 topic_table = pd.read_csv(run.table("topics.csv"))
-document_table = pd.read_csv(run.table("documents.csv"))
+document_table = pd.read_csv(run.table("documents.csv"), keep_default_na=False)  # unknown outlet/date: ""
 info = run.load_json("run_info", {})
 loading = run.load_json("loading", {})
 cleaning = run.load_json("cleaning", {})
@@ -75,22 +79,111 @@ coords = run.load_array("map_2d")
 separation = run.load_frame("separation")
 topic_labels = {int(t): f"{'outliers' if t == -1 else t}: " + " ".join(str(w).split()[:3])
                 for t, w in zip(topic_table["topic"], topic_table["top_words"])}
+links = SourceLinks(documents)  # anchors of the "Source lines" section, for every finding's link
+# Rows of a searchable table shown in the page (the CSV tables hold them all): enough to browse,
+# few enough that the page of a corpus of thousands of documents stays under ~20 MB.
+TOP_ROWS = 2000
+labelled_lines = line_labels.merge(lines[["doc", "line", "text"]], on=["doc", "line"], how="left")
+by_source = documents["source"].ne("").all()
+# Figures name a document by its number and title, not its file name; an outlet by its name.
+doc_names = pd.Series({d: f"D{links.number[d]} " + " ".join(links.titles[d].split()[:5]) for d in documents["doc"]})
+row_names = actors.outlets(documents) if by_source else doc_names  # the rows of the "by outlet" figures
 with run.stage("figures"):
     figure_paths = {
-        "composition": figures.composition(line_labels, run.figure("composition.png")),
+        "composition": figures.composition(line_labels, run.figure("composition.png"), names=doc_names),
         "topic_sizes": figures.topic_sizes(topic_table, run.figure("topic_sizes.png")),
         "heatmap": figures.topic_document_heatmap(
-            assignments.assign(source=assignments["doc"].map(documents.set_index("doc")["source"])),
+            assignments.assign(source=assignments["doc"].map(documents.set_index("doc")["source"]),
+                               doc=assignments["doc"].map(doc_names)),
             topic_labels, run.figure("topic_document_heatmap.png"),
-            by="source" if documents["source"].ne("").all() and documents["source"].nunique() > 1 else "doc"),
+            by="source" if by_source and documents["source"].nunique() > 1 else "doc"),
         "map": figures.paragraph_map(coords, separation["label"].iloc[run.load_array("map_index")],
                                      run.figure("paragraph_map.png")),
         "outlet": figures.by_outlet(line_labels, documents, run.figure("by_outlet.png")),
         "day": figures.by_day(line_labels, documents, run.figure("by_day.png")),
     }
 
+# %%
+# The findings (actors, numeric claims, shared passages, framing) are computed from the coverage
+# lines (core) before anything is shown, so that the summary can state them.
+outlet = actors.outlets(documents)
+coverage = actors.coverage_lines(lines, line_labels)
+with run.stage("actors"):
+    actor_model = actors.ActorExtractor().fit(coverage, documents)
+    run.write_csv(actor_model.counts_, "actors.csv")
+    run.write_csv(actor_model.mentions_, "actor_mentions.csv")
+    actor_matrix = actors.by_outlet(actor_model.counts_).rename(columns=row_names)  # outlets, or documents by title
+    totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
+              .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))
+              .sort_values(["mentions", "name"], ascending=[False, True]))
+    actor_figure = figures.actor_heatmap(actor_matrix, run.figure("actors.png"),
+                                         "outlet" if by_source else "document", total=len(totals))
+with run.stage("claims"):
+    claim_model = claims.ClaimExtractor().fit(coverage, actor_model.mentions_)
+    run.write_csv(claim_model.claims_, "claims.csv")
+    claims_figure = figures.claims_by_outlet(claim_model.claims_, row_names, run.figure("claims_troops.png"),
+                                             row_label="outlet" if by_source else "document")
+with run.stage("shared passages"):
+    passage_model = passages.SharedPassageFinder(random_state=p["seed"]).fit(coverage, outlet)
+    run.write_csv(passage_model.pairs_, "shared_passages.csv")
+pairs = passage_model.pairs_
+with run.stage("framing"):
+    shares = framing.topic_shares(line_labels, outlet)
+    run.write_csv(shares, "framing.csv")
+    framing_figure = figures.framing(framing.share_matrix(shares, topic_labels).rename(index=row_names),
+                                     run.figure("framing.png"), "outlet" if by_source else "document")
+runs = set_aside_runs(line_labels, lines, info.get("glued_article_checks", []))
+runs = runs.sort_values(["label", "doc", "first_line"], key=lambda c: c.map(LABEL_ORDER) if c.name == "label" else c,
+                        kind="stable").reset_index(drop=True)
+run_rows = links.with_links(runs, line="first_line").assign(
+    line_range=[f"{a}–{b}" if a != b else str(a) for a, b in zip(runs["first_line"], runs["last_line"])])
+run_rows = run_rows[["where", "document", "line_range", "lines", "label", "labels", "first_words", "why"]]
+
+# %%
+display(HTML(interactive_tables_script()))  # the DataTables library, embedded once for every table below
+gold_path = Path(p["gold"]) if p["gold"] else None
+metrics = None
+if gold_path is not None and gold_path.exists():
+    metrics, confusion_matrix = score_lines(line_labels, pd.read_csv(gold_path))
+findings = [actors_finding(totals, actor_model.mentions_, links), claims_finding(claim_model.claims_, links),
+            passages_finding(pairs, passage_model.closest_, links)]
+if metrics:
+    findings.append(f"Against the hand labels, {metrics.get('core_retention', 0):.0%} of the coverage lines are kept "
+                    f"and {metrics.get('noncore_removed') or 0:.0%} of the other lines set aside "
+                    '(<a href="#hand-labels">details</a>).')
+display(HTML(
+    '<section class="tk-summary" id="summary"><h2>Summary — الخلاصة</h2>'
+    f"<p><b>Corpus:</b> {corpus_sentence(documents, line_labels)}</p>"
+    f"<p><b>Coverage under study:</b> {coverage_sentence(info)}</p>"
+    f"<p>{kept_sentence(line_labels, runs)}</p>"
+    + interactive_table(run_rows, "table-runs", html_columns=("where",), csv="tables/lines.csv", max_rows=500)
+    + "<p><b>Findings</b> in the coverage lines:</p><ul>" + "".join(f"<li>{f}</li>" for f in findings) + "</ul>"
+    '<p class="tk-note">Tables in this page show their first rows (searchable, sortable); every table is '
+    'complete in the CSV files of <code>tables/</code> next to this report. Each <i>where</i> link opens the '
+    'source line in context (<a href="#source-lines">Source lines</a>).</p></section>'))
+
 # %% [markdown]
-# ## The run — التشغيل
+# ## Contents — المحتويات <a id="contents"></a>
+#
+# 1. [Summary](#summary)
+# 2. [The run](#the-run)
+# 3. [How each line was labelled](#labelling)
+# 4. [Lines set aside](#set-aside)
+# 5. [The documents](#documents)
+# 6. [Outlets and days](#outlets)
+# 7. [Topics](#topics)
+# 8. [Paragraphs in embedding space](#map)
+# 9. [Actors and places](#actors)
+# 10. [Numeric claims](#claims)
+# 11. [Shared passages](#passages)
+# 12. [Framing](#framing)
+# 13. [Interactive topic views](#views)
+# 14. [Against the hand labels](#hand-labels)
+# 15. [Source lines](#source-lines)
+# 16. [Time per stage](#timings)
+
+# %% [markdown]
+# ## The run — التشغيل <a id="the-run"></a>
 
 # %%
 for warning in loading.get("warnings", []):
@@ -116,12 +209,12 @@ if len(skipped):
     display(HTML(html_table(skipped, max_rows=20)))
 
 # %% [markdown]
-# ## How each line was labelled — كيف صُنّف كل سطر
+# ## How each line was labelled — كيف صُنّف كل سطر <a id="labelling"></a>
 #
 # 1. **Cleaning** (`toolkit/clean.py`): a line repeating an earlier line of its article
 #    (exactly or nearly) is a `duplicate`; short lines with chrome phrases, no Arabic words, a
 #    chrome shape (outlet datelines) or repeated across many documents, and short lines inside
-#    or after such chrome, are `boilerplate`; a related-articles marker (مقالات ذات صلة، اقرأ أيضا)
+#    or after such chrome, are `boilerplate`; a related-articles marker (<bdi>مقالات ذات صلة، اقرأ أيضا</bdi>)
 #    opens a `related` block that runs until the body resumes or a new article header starts.
 # 2. **Separation** (`toolkit/separate.py`) asks two questions of each paragraph: is it about
 #    the focus, and does it belong to the article it sits in? Its focus *evidence* blends its
@@ -139,7 +232,7 @@ if len(skipped):
 #
 # <p dir="rtl">التنظيف يضع جانبا التكرار وعناصر الموقع وكتل المقالات ذات الصلة دون حذف أي سطر. ثم
 # يُقاس قرب كل فقرة من موضوع الدراسة، وتُعدّ الفقرات المتتالية البعيدة عنه نصا ملصقا
-# (<code>insert</code>)، وكذلك المقال الذي يلي كتلة "مقالات ذات صلة" إن لم يكن امتدادا للمقال الأول.</p>
+# (<bdi><code>insert</code></bdi>)، وكذلك المقال الذي يلي كتلة "مقالات ذات صلة" إن لم يكن امتدادا للمقال الأول.</p>
 
 # %%
 display(Markdown(f"**Off-focus threshold:** {info['threshold_method']}"))
@@ -163,50 +256,70 @@ if len(checks):
     display(Markdown("**Runs and documents judged as a whole**, with their evidence (`mean_evidence`: 1 is at the "
                      "thresholds; `splice_probability`: how foreign the run is to the rest of its article; "
                      "`cohesion_with_article`, `shared_terms`: embedding and word overlap with it)."))
-    display(HTML(html_table(checks.sort_values(["kind", "doc", "first_line"]))))
+    checks = checks.sort_values(["kind", "doc", "first_line"])
+    display(HTML(html_table(links.with_links(checks, line="first_line"), html_columns=("where",))))
 
 # %% [markdown]
-# ## Composition of the corpus — تركيب المدونة
+# ## Lines set aside — الأسطر المستبعدة <a id="set-aside"></a>
+#
+# The runs of the summary, then every line not labelled `core` with its reason (searchable). The
+# full table, core lines included, is `tables/lines.csv`.
 
 # %%
-display(Image(filename=str(figure_paths["composition"])))
-display(HTML(html_table(document_table.sort_values(["core_share", "doc"]), max_rows=100)))
+removed = labelled_lines[labelled_lines["label"] != "core"]
+display(HTML(interactive_table(links.with_links(removed[["doc", "line", "label", "reason", "text"]]),
+                               "table-set-aside", html_columns=("where",), max_rows=TOP_ROWS, csv="tables/lines.csv")))
 
 # %% [markdown]
-# ## Outlets and days — المصادر والأيام
+# ## The documents — المقالات <a id="documents"></a>
+#
+# Each document by its title (its `title` metadata, else its first line), outlet and date where
+# known; `D1`, `D2` … link to its lines.
+
+# %%
+display(HTML(figure_html(figure_paths["composition"])))
+titled = document_table.assign(title=document_table["doc"].map(links.titles),
+                               number=[links.doc_link(d) for d in document_table["doc"]])
+titled = titled[["number", "title", *[c for c in titled.columns if c not in ("number", "title")]]]
+display(HTML(interactive_table(titled.sort_values(["core_share", "doc"]), "table-documents",
+                               html_columns=("number",), max_rows=TOP_ROWS, csv="tables/documents.csv")))
+
+# %% [markdown]
+# ## Outlets and days — المصادر والأيام <a id="outlets"></a>
 #
 # From the articles' metadata (`source`, `date`) when the corpus has them.
 
 # %%
 if figure_paths["outlet"] is not None:
-    display(Image(filename=str(figure_paths["outlet"])))
+    display(HTML(figure_html(figure_paths["outlet"])))
 if figure_paths["day"] is not None:
-    display(Image(filename=str(figure_paths["day"])))
+    display(HTML(figure_html(figure_paths["day"])))
 if figure_paths["outlet"] is None and figure_paths["day"] is None:
     display(Markdown("This corpus has no outlet or date metadata."))
 
 # %% [markdown]
-# ## Topics — الموضوعات
+# ## Topics — الموضوعات <a id="topics"></a>
 #
 # BERTopic over the paragraph embeddings; top words are c-TF-IDF words of the normalized
 # text shown in their most frequent spelling. `focus_share` is the share of a topic's
-# paragraphs labelled `core`.
+# paragraphs labelled `core`. The outliers (`-1`) are the paragraphs no topic claimed: they are
+# drawn apart, not as a topic.
 
 # %%
-display(Image(filename=str(figure_paths["topic_sizes"])))
+display(HTML(figure_html(figure_paths["topic_sizes"])))
 display(HTML(html_table(topic_table)))
 
 # %%
-display(Image(filename=str(figure_paths["heatmap"])))
+display(HTML(figure_html(figure_paths["heatmap"])))
 
 # %% [markdown]
-# ## Paragraphs in embedding space — الفقرات في فضاء التضمين
+# ## Paragraphs in embedding space — الفقرات في فضاء التضمين <a id="map"></a>
 
 # %%
-display(Image(filename=str(figure_paths["map"])))
+display(HTML(figure_html(figure_paths["map"])))
 
 # %% [markdown]
-# ## Actors and places — الفاعلون والأماكن
+# ## Actors and places — الفاعلون والأماكن <a id="actors"></a>
 #
 # People, institutions and places named in the coverage lines (`core`), from a gazetteer
 # (`toolkit/resources/actors.csv`), title patterns (<bdi>وزير الخارجية الروسي سيرغي لافروف</bdi>),
@@ -217,43 +330,34 @@ display(Image(filename=str(figure_paths["map"])))
 # `tables/actors.csv`.
 
 # %%
-outlet = actors.outlets(documents)
-by_source = documents["source"].ne("").all()
-coverage = actors.coverage_lines(lines, line_labels)
-with run.stage("actors"):
-    actor_model = actors.ActorExtractor().fit(coverage, documents)
-    run.write_csv(actor_model.counts_, "actors.csv")
-    run.write_csv(actor_model.mentions_, "actor_mentions.csv")
-    actor_matrix = actors.by_outlet(actor_model.counts_)
-    actor_figure = figures.actor_heatmap(actor_matrix, run.figure("actors.png"),
-                                         "outlet" if by_source else "document")
-totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
-          .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))
-          .sort_values(["mentions", "name"], ascending=[False, True]))
 display(Markdown(f"**{len(totals)} actors and places**, {len(actor_model.mentions_)} mentions in "
                  f"{len(coverage)} coverage lines" + ("" if by_source else
                  "; this corpus has no outlet metadata, so each document counts as its own outlet") + "."))
-display(Image(filename=str(actor_figure)))
-display(HTML(html_table(totals, max_rows=60)))
+display(HTML(figure_html(actor_figure)))
+first_mentions = actor_model.mentions_.sort_values(["doc", "line"]).drop_duplicates("name").set_index("name")
+actor_rows = totals.assign(first_mention=[links.line_link(first_mentions.loc[n, "doc"], first_mentions.loc[n, "line"])
+                                          if n in first_mentions.index else "" for n in totals["name"]])
+display(HTML(interactive_table(actor_rows, "table-actors", html_columns=("first_mention",), max_rows=TOP_ROWS,
+                               csv="tables/actors.csv")))
+display(Markdown("**Every mention** (searchable; all in `tables/actor_mentions.csv`):"))
+display(HTML(interactive_table(links.with_links(actor_model.mentions_[["doc", "line", "name", "kind", "surface"]]),
+                               "table-actor-mentions", html_columns=("where",), max_rows=TOP_ROWS,
+                               arabic_columns=("name", "surface", "document"), csv="tables/actor_mentions.csv")))
 display(Markdown("**Spellings merged into one actor** (rule, gazetteer variant or surname):"))
-display(HTML(html_table(actor_model.merged_variants_, max_rows=80)) if len(actor_model.merged_variants_)
+display(HTML(html_table(actor_model.merged_variants_, max_rows=200)) if len(actor_model.merged_variants_)
         else Markdown("No two spellings of one name in this corpus."))
 
 # %% [markdown]
-# ## Numeric claims — الادعاءات الرقمية
+# ## Numeric claims — الادعاءات الرقمية <a id="claims"></a>
 #
 # Every quantity stated in the coverage lines: digits (Western or Arabic-Indic, <bdi>١٠٬٠٠٠</bdi>),
 # number words (<bdi>عشرة آلاف</bdi>), ranges (<bdi>10,000 إلى 12,000</bdi>) and vague quantities
-# (<bdi>عشرات الآلاف</bdi> = 10,000–99,999), with the counted noun, the kind of quantity
-# (`toolkit/resources/claim_units.yml`) and the speaker (the subject of the attribution verb before
-# it: <bdi>قال، أكد، أفاد</bdi> ...). Dates, years, clock times and
-# article numbers are not counted. Full table: `tables/claims.csv`.
+# (<bdi>عشرات الآلاف</bdi>: some ten-thousands, stored as 10,000–99,999 and drawn as a dotted span, not a
+# bar), with the counted noun, the kind of quantity (`toolkit/resources/claim_units.yml`) and the
+# speaker (the subject of the attribution verb before it: <bdi>قال، أكد، أفاد</bdi> ...). Dates, years,
+# clock times and article numbers are not counted. Full table: `tables/claims.csv`.
 
 # %%
-with run.stage("claims"):
-    claim_model = claims.ClaimExtractor().fit(coverage, actor_model.mentions_)
-    run.write_csv(claim_model.claims_, "claims.csv")
-    claims_figure = figures.claims_by_outlet(claim_model.claims_, outlet, run.figure("claims_troops.png"))
 claim_table = claim_model.claims_.assign(value=claim_model.claims_["value"].map("{:,.0f}".format),
                                          value_max=claim_model.claims_["value_max"].map(
                                              lambda v: "" if pd.isna(v) else f"{v:,.0f}"))
@@ -261,20 +365,21 @@ kinds = claim_model.claims_["quantity"].replace("", "(no unit)").value_counts()
 display(Markdown(f"**{len(claim_table)} numeric claims** ("
                  + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "); numbers not taken as claims: "
                  + (", ".join(f"{n} {k}" for k, n in sorted(claim_model.skipped_.items())) or "none") + "."))
+claim_columns = ["doc", "line", "number_text", "value", "value_max", "qualifier", "unit", "quantity", "speaker", "text"]
 troops = claim_table[claim_table["quantity"] == "troops"]
 if claims_figure is not None:
-    display(Markdown(f"**Troop numbers** ({len(troops)} claims), by outlet:"))
-    display(Image(filename=str(claims_figure)))
-    display(HTML(html_table(troops[["doc", "line", "number_text", "value", "value_max", "qualifier", "unit",
-                                    "speaker", "text"]], max_rows=200)))
+    display(Markdown(f"**Troop numbers** ({len(troops)} claims), by {'outlet' if by_source else 'document'}:"))
+    display(HTML(figure_html(claims_figure)))
+    display(HTML(interactive_table(links.with_links(troops[claim_columns]), "table-troops", html_columns=("where",),
+                                   max_rows=1000, csv="tables/claims.csv")))
 else:
     display(Markdown("No troop-number claims in this coverage."))
-display(Markdown("**All claims** (first 200; all in `tables/claims.csv`):"))
-display(HTML(html_table(claim_table[["doc", "line", "number_text", "value", "value_max", "qualifier", "unit",
-                                     "quantity", "speaker", "text"]], max_rows=200)))
+display(Markdown("**All claims** (searchable; all in `tables/claims.csv`):"))
+display(HTML(interactive_table(links.with_links(claim_table[claim_columns]), "table-claims", html_columns=("where",),
+                               max_rows=TOP_ROWS, csv="tables/claims.csv")))
 
 # %% [markdown]
-# ## Shared passages — المقاطع المشتركة
+# ## Shared passages — المقاطع المشتركة <a id="passages"></a>
 #
 # Sentences (8+ words) of the coverage that two outlets both carry, such as wire copy or the same
 # quotation: word 3-grams of the normalized sentences, MinHash with locality-sensitive hashing for
@@ -282,44 +387,37 @@ display(HTML(html_table(claim_table[["doc", "line", "number_text", "value", "val
 # `tables/shared_passages.csv`.
 
 # %%
-with run.stage("shared passages"):
-    passage_model = passages.SharedPassageFinder(random_state=p["seed"]).fit(coverage, outlet)
-    run.write_csv(passage_model.pairs_, "shared_passages.csv")
-pairs = passage_model.pairs_
 display(Markdown(f"{passage_model.n_sentences_} sentences compared, {passage_model.n_candidates_} candidate pairs, "
                  f"**{len(pairs)} shared passages** between {pairs[['outlet_a', 'outlet_b']].drop_duplicates().shape[0]} "
                  "pairs of outlets."))
+passage_columns = ["doc_a", "line_a", "doc_b", "line_b", "similarity", "text_a", "text_b"]
 if len(pairs):
-    display(HTML(html_table(pairs[["doc_a", "line_a", "doc_b", "line_b", "similarity", "text_a", "text_b"]],
-                            arabic_columns=("text_a", "text_b"), max_rows=50)))
+    shown_pairs = links.with_links(links.with_links(pairs[passage_columns], "doc_b", "line_b", "_b"),
+                                   "doc_a", "line_a", "_a")
+    display(HTML(interactive_table(shown_pairs, "table-passages", html_columns=("where_a", "where_b"),
+                                   max_rows=TOP_ROWS, csv="tables/shared_passages.csv")))
 else:
     closest = passage_model.closest_
-    display(Markdown("No sentence of one outlet reaches the threshold against another outlet's."
-                     + (f" The closest pair (similarity {closest['similarity']:.2f}) is "
-                        f"`{escape(closest['doc_a'])}` line {closest['line_a']} and "
-                        f"`{escape(closest['doc_b'])}` line {closest['line_b']}:" if closest else "")))
+    display(HTML("<p>" + passages_finding(pairs, closest, links) + "</p>"))
     if closest:
-        display(HTML(html_table(pd.DataFrame([closest]), arabic_columns=("text_a", "text_b"))))
+        display(HTML(html_table(pd.DataFrame([closest]))))
 
 # %% [markdown]
-# ## Framing — الأطر
+# ## Framing — الأطر <a id="framing"></a>
 #
 # Which topics each outlet's coverage falls into: the share of its `core` lines in each topic
-# (`-1` collects paragraphs no topic claimed), and the coverage paragraphs closest to each topic's
-# centroid (`tables/typical_lines.csv`).
+# (columns by topic number; `outliers` collects paragraphs no topic claimed), and the coverage
+# paragraphs closest to each topic's centroid (`tables/typical_lines.csv`).
 
 # %%
-with run.stage("framing"):
-    shares = framing.topic_shares(line_labels, outlet)
-    run.write_csv(shares, "framing.csv")
-    framing_figure = figures.framing(framing.share_matrix(shares, topic_labels), run.figure("framing.png"))
-display(Image(filename=str(framing_figure)))
+display(HTML(figure_html(framing_figure)))
 typical = pd.read_csv(run.table("typical_lines.csv"))
 typical.insert(1, "topic words", typical["topic"].map(topic_labels))
-display(HTML(html_table(typical, arabic_columns=("text", "topic words"), max_rows=90)))
+display(HTML(html_table(links.with_links(typical), html_columns=("where",), max_rows=90,
+                        csv="tables/typical_lines.csv")))
 
 # %% [markdown]
-# ## Interactive topic views — عروض تفاعلية للموضوعات
+# ## Interactive topic views — عروض تفاعلية للموضوعات <a id="views"></a>
 #
 # BERTopic's own views of this run's model: hover for the words and paragraphs, drag to zoom,
 # double-click to reset. plotly.js is embedded in this file once, so the views work offline. The
@@ -328,47 +426,60 @@ display(HTML(html_table(typical, arabic_columns=("text", "topic words"), max_row
 # %%
 views, views_skipped = interactive.load_views(run.work("views"))
 offline = interactive.OfflineFigures()
-titles = {"topics": "Intertopic distance map", "documents": "Paragraphs and topics",
-          "hierarchy": "Topic hierarchy", "terms": "Top words per topic"}
+def view_title(name: str) -> str:
+    """The view's heading (interactive.TITLES), or its name for a view added since."""
+    return interactive.TITLES.get(name, name.replace("_", " ").capitalize())
+
+
 for name, fig in views.items():
-    display(Markdown(f"**{titles[name]}**"))
+    display(Markdown(f"**{view_title(name)}**"))
     display(HTML(offline.to_html(fig, div_id=f"view-{name}")))
 for name, reason in views_skipped.items():
-    display(Markdown(f"*{titles[name]}: not drawn ({escape(reason)}).*"))
+    display(Markdown(f"*{view_title(name)}: not drawn ({escape(reason)}).*"))
 
 # %% [markdown]
-# ## Against the hand labels — مقارنة بالتصنيف اليدوي
+# ## Against the hand labels — مقارنة بالتصنيف اليدوي <a id="hand-labels"></a>
 
 # %%
-if p["gold"] and Path(p["gold"]).exists():
-    gold_table = pd.read_csv(p["gold"])
-    metrics, confusion = score_lines(line_labels, gold_table)
+if metrics is not None:
+    gold_table = pd.read_csv(gold_path)
     run.write_csv(pd.DataFrame([metrics]), "scores.csv")
     display(HTML(html_table(pd.DataFrame([{k: (round(v, 3) if isinstance(v, float) else v)
                                            for k, v in metrics.items()}]))))
-    display(Image(filename=str(figures.confusion(confusion, run.figure("confusion.png")))))
+    display(HTML(figure_html(figures.confusion(confusion_matrix, run.figure("confusion.png")))))
     wrong = line_labels.merge(gold_table[["doc", "line", "label", "text"]], on=["doc", "line"],
                               suffixes=("", "_gold"))
     wrong = wrong[(wrong["label"] == "core") != (wrong["label_gold"] == "core")]
     display(Markdown(f"Lines whose keep/remove decision disagrees with the hand label: **{len(wrong)}**"))
     if len(wrong):
-        display(HTML(html_table(wrong[["doc", "line", "label_gold", "label", "reason", "text"]])))
+        display(HTML(html_table(links.with_links(wrong[["doc", "line", "label_gold", "label", "reason", "text"]]),
+                                html_columns=("where",))))
 else:
     display(Markdown("No hand labels were given for this corpus (parameter `gold`), so no scores."))
 
 # %% [markdown]
-# ## Every line set aside — كل سطر مستبعد
+# ## Source lines — الأسطر في سياقها <a id="source-lines"></a>
 #
-# All lines not labelled `core`, with the reason. The full table, core lines included, is
-# `tables/lines.csv`.
+# Each document's lines with their label and reason; the findings above link here. On a large
+# corpus only the lines linked to, with two lines around each, are shown (`tables/lines.csv` has
+# them all).
 
 # %%
-texts = lines[["doc", "line", "text"]]
-removed = line_labels[line_labels["label"] != "core"].merge(texts, on=["doc", "line"])
-display(HTML(html_table(removed[["doc", "line", "label", "reason", "text"]], max_rows=400)))
+# The lines this page links to: on a large corpus they, and the lines around them, are shown.
+shown = [(runs.head(500), "doc", "first_line"), (removed.head(TOP_ROWS), "doc", "line"),
+         (actor_model.mentions_.head(TOP_ROWS), "doc", "line"), (claim_model.claims_.head(TOP_ROWS), "doc", "line"),
+         (pairs.head(TOP_ROWS), "doc_a", "line_a"), (pairs.head(TOP_ROWS), "doc_b", "line_b"),
+         (typical, "doc", "line"), (checks, "doc", "first_line")]
+if metrics is not None:
+    shown.append((wrong, "doc", "line"))
+if passage_model.closest_:
+    shown.append((pd.DataFrame([passage_model.closest_]), "doc_a", "line_a"))
+    shown.append((pd.DataFrame([passage_model.closest_]), "doc_b", "line_b"))
+linked = {(d, int(n)) for frame, d_col, n_col in shown if len(frame) for d, n in zip(frame[d_col], frame[n_col])}
+display(HTML(source_lines_html(labelled_lines, links, linked)))
 
 # %% [markdown]
-# ## Time per stage — زمن كل مرحلة
+# ## Time per stage — زمن كل مرحلة <a id="timings"></a>
 
 # %%
 display(HTML(html_table(pd.DataFrame(run.load_json("timings", [])))))

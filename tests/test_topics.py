@@ -1,7 +1,10 @@
 import re
 
 import numpy as np
+import pandas as pd
+import pytest
 
+from toolkit import topics
 from toolkit.topics import TopicModel, arabic_stop_words, auto_sizes, surface_forms
 
 ARABIC_WORD = re.compile("[\u0621-\u064a]{2,}")
@@ -71,3 +74,97 @@ def test_nearest_reference_finds_itself_first(seed_embeddings):
     indices, similarities = nearest_reference(seed_embeddings, seed_embeddings, 5)
     assert (indices[:, 0] == np.arange(len(seed_embeddings))).mean() > 0.95  # exact repeats may swap
     assert (np.diff(similarities, axis=1) <= 1e-6).all()
+
+
+# ------------------------------------------------------------------ the model researchers know
+# Synthetic metadata for the five seed articles (the seed files carry none): three outlets, dates
+# over four days, one article undated.
+OUTLETS = {"000": "الجزيرة", "001": "سكاي نيوز عربية", "002": "الجزيرة", "003": "العربية", "004": "سكاي نيوز عربية"}
+DATES = {"000": "2024-11-05", "001": "2024-11-06T10:00:00+03:00", "002": "2024-11-05", "003": "", "004": "2024-11-08"}
+
+
+@pytest.fixture(scope="module")
+def fitted(seed_segments, seed_embeddings, embedder):
+    return TopicModel(embedder, random_state=42).fit(seed_segments, seed_embeddings)
+
+
+def test_topic_vectors_are_centroids_in_the_embedding_space(fitted, seed_segments, seed_embeddings):
+    vectors = np.asarray(fitted.model_.topic_embeddings_)
+    assert vectors.shape == (len(fitted.topic_ids()), seed_embeddings.shape[1])  # 512-d, not UMAP's 5
+    ids = fitted.assignments_["topic"].to_numpy()
+    for row, topic in zip(vectors, fitted.topic_ids()):
+        assert np.allclose(row, seed_embeddings[ids == topic].mean(axis=0), atol=1e-6)
+
+
+def test_outliers_are_reduced_and_counted(fitted, seed_segments, seed_embeddings, embedder):
+    counts = fitted.outliers_
+    before = int((fitted.topics_before_ == -1).sum())
+    after = int((fitted.assignments_["topic"] == -1).sum())
+    assert counts["before"] == before > 0 and counts["after"] == after < before
+    assert counts["strategy"] == "embeddings"
+    moved = fitted.topics_before_ == -1
+    # Paragraphs HDBSCAN placed keep their topic; only outliers move.
+    assert (fitted.assignments_["topic"].to_numpy()[~moved] == fitted.topics_before_[~moved]).all()
+    assert f"outliers reduced from {before} to {after}" in fitted.note_
+    assert (-1 in fitted.topic_words_) == (after > 0)  # no "outliers" topic once none is left
+    kept = TopicModel(embedder, random_state=42, outlier_strategy=None).fit(seed_segments, seed_embeddings)
+    assert (kept.assignments_["topic"].to_numpy() == fitted.topics_before_).all()
+    assert kept.outliers_["after"] == kept.outliers_["before"] == before
+
+
+def _topic_with(model, word: str) -> int:
+    return next(t for t, words in model.topic_words_.items() if t >= 0 and word in words)
+
+
+def test_a_saved_model_assigns_new_arabic_text(fitted, seed_segments, embedder, tmp_path):
+    fitted.save(tmp_path / "work" / "topic_model")
+    loaded = topics.load_topic_model(tmp_path, embedding_model=embedder)  # the run folder
+    assert loaded.model_.language != "english"  # BERTopic's English cleaning would strip Arabic
+    assert loaded.topic_words_ == fitted.topic_words_ and loaded.outliers_ == fitted.outliers_
+    new = loaded.assign(["أرسلت كوريا الشمالية آلاف الجنود للقتال إلى جانب القوات الروسية في منطقة كورسك",
+                         "زار المبعوث الأميركي إسرائيل لبحث قرار ترامب بشأن الاستيطان"])
+    assert list(new.columns) == ["text", "topic", "similarity", "label"]
+    assert new["topic"].tolist() == [_topic_with(fitted, "كورسك"), _topic_with(fitted, "إسرائيل")]
+    assert (new["similarity"] > 0.3).all() and new["label"].str.contains("إسرائيل").iloc[1]
+    # Its own paragraphs land in their fitted topics (HDBSCAN and the centroid rule agree on most).
+    again = loaded.assign(seed_segments["text"].tolist())
+    assert (again["topic"].to_numpy() == fitted.assignments_["topic"].to_numpy()).mean() > 0.9
+
+
+def test_saving_is_byte_identical(fitted, tmp_path):
+    a, b = fitted.save(tmp_path / "a"), fitted.save(tmp_path / "b")
+    names = sorted(p.name for p in a.iterdir())
+    assert {"topic_embeddings.safetensors", "ctfidf.safetensors", "topics.json", "toolkit.json"} <= set(names)
+    assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def test_topics_over_time_and_per_outlet(fitted, seed_segments):
+    texts = seed_segments["text"].tolist()
+    prefix = seed_segments["doc"].str[:3]
+    frame, reason = topics.topics_over_time(fitted, texts, prefix.map(DATES).tolist())
+    table = topics.over_time_table(frame)
+    assert reason is None and set(table["date"]) == {"2024-11-05", "2024-11-06", "2024-11-08"}
+    assert table["paragraphs"].sum() == (prefix != "003").sum()  # the undated article is left out
+    frame, reason = topics.topics_per_outlet(fitted, texts, prefix.map(OUTLETS).tolist())
+    table = topics.per_outlet_table(frame)
+    assert reason is None and set(table["outlet"]) == set(OUTLETS.values())
+    assert table.groupby("outlet")["share"].sum().round(3).eq(1.0).all()
+    assert all(ARABIC_WORD.fullmatch(w) for w in table["top_words"].iloc[0].split(", "))
+
+
+def test_no_dates_or_one_outlet_give_a_reason(fitted, seed_segments):
+    texts = seed_segments["text"].tolist()
+    frame, reason = topics.topics_over_time(fitted, texts, [""] * len(texts))
+    assert frame.empty and "no document has a date" in reason
+    assert list(topics.over_time_table(frame).columns) == ["date", "topic", "paragraphs", "top_words"]
+    frame, reason = topics.topics_over_time(fitted, texts, ["2024-11-05"] * len(texts))
+    assert "same date" in reason
+    frame, reason = topics.topics_per_outlet(fitted, texts, ["الجزيرة"] * len(texts))
+    assert "one outlet" in reason and len(topics.per_outlet_table(frame))
+    _, reason = topics.topics_per_outlet(fitted, texts, [""] * len(texts))
+    assert "no document names its outlet" in reason
+
+
+def test_paragraph_dates_keep_the_local_day():
+    days = topics.paragraph_dates(["2024-11-05T23:30:00+03:00", "", None, "not a date", "2024-11-06"])
+    assert [str(d.date()) if not pd.isna(d) else None for d in days] == ["2024-11-05", None, None, None, "2024-11-06"]

@@ -18,66 +18,99 @@ from .errors import ToolkitError
 EXIT_INPUT_ERROR = 2
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps help at spaces only, so names such as use-multilingual-v3 stay whole."""
+
+    def _split_lines(self, text, width):
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
+
+def _with_default(text: str, default) -> str:
+    """Help text ending with its default, once (the run parser has no ArgumentDefaultsHelpFormatter:
+    its flags default to None so that a flag not given leaves the parameters file's value)."""
+    return f"{text} (default: {default})"
+
+
 def _run_parser(sub) -> None:
+    d = P.DEFAULTS
     p = sub.add_parser(
         "run", help="run the whole study on a corpus (notebooks, tables, figures, report)",
         description=("Run load, clean, segment, embed, topics, separation, figures and report on "
                      "CORPUS by executing the notebooks with papermill. Values come from the "
-                     "defaults (the seed study), then --params FILE.yml, then the flags below."),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                     "defaults (the seed study), then --params FILE.yml, then the flags below. "
+                     "Relative paths typed here are read from the current folder; those in FILE.yml "
+                     f"and the defaults from the project folder ({P.project_root()})."),
+        formatter_class=_HelpFormatter)
     p.add_argument("corpus", nargs="?", default=None,
-                   help="folder, file or .zip of articles: .txt (one article per file), .jsonl/.json/"
-                        ".csv/.parquet (one per row), .html (main text extracted); nested folders "
-                        "allowed; default: the seed corpus data/raw")
+                   help=_with_default("folder, file or .zip of articles: .txt (one article per file), "
+                                      ".jsonl/.json/.csv/.parquet (one per row), .html (main text extracted); "
+                                      "nested folders allowed", f"the seed corpus {d['corpus']}"))
     p.add_argument("--out", dest="run_dir", default=None,
-                   help="run folder to write (default outputs/seeds; replaced only when the run succeeds, and "
-                        "only if it is empty or an earlier run's folder)")
+                   help=_with_default("run folder to write; replaced only when the run succeeds, and only if it "
+                                      "is empty or an earlier run's folder",
+                                      f"{d['run_dir']} for the seed corpus, outputs/NAME for a corpus NAME"))
     p.add_argument("--force", action="store_true",
                    help="replace --out even when it is not an earlier run's folder (never the corpus or another "
                         "input, a folder holding one, the repository or the home folder)")
-    p.add_argument("--params", default=None, help="YAML file of parameters (any of the names below)")
+    p.add_argument("--params", default=None,
+                   help=_with_default("YAML file of parameters (any of the names below)", "none"))
     p.add_argument("--focus", default=None,
-                   help="Arabic description of the coverage under study; '' lets the toolkit pick "
-                        "the corpus's dominant coverage")
-    p.add_argument("--seed", type=int, default=None, help="random seed for every random choice")
+                   help=_with_default("Arabic description of the coverage under study; '' lets the corpus say: "
+                                      "its dominant coverage, or none for a mixed collection (only what does "
+                                      "not belong to its article is set aside)",
+                                      "the seed study's focus for the seed corpus, decided from the corpus for "
+                                      "another"))
+    p.add_argument("--seed", type=int, default=None,
+                   help=_with_default("random seed for every random choice", d["seed"]))
     p.add_argument("--embedding-backend", dest="embedding_backend", default=None,
-                   help="'use-multilingual-v3' or 'sentence-transformers:NAME_OR_LOCAL_PATH'")
-    p.add_argument("--cache-dir", dest="cache_dir", default=None, help="embedding cache folder")
+                   help=_with_default("'use-multilingual-v3' or 'sentence-transformers:NAME_OR_LOCAL_PATH'",
+                                      d["embedding_backend"]))
+    p.add_argument("--cache-dir", dest="cache_dir", default=None,
+                   help=_with_default("embedding cache folder", d["cache_dir"]))
     p.add_argument("--min-topic-size", dest="min_topic_size", type=int, default=None,
-                   help="smallest topic in paragraphs (default: sized to the corpus)")
+                   help=_with_default("smallest topic in paragraphs", "sized to the corpus"))
     p.add_argument("--n-neighbors", dest="n_neighbors", type=int, default=None,
-                   help="UMAP neighbours (default: sized to the corpus)")
-    p.add_argument("--patterns", default=None, help="YAML file of related markers and chrome phrases")
+                   help=_with_default("UMAP neighbours", "sized to the corpus"))
+    p.add_argument("--patterns", default=None,
+                   help=_with_default("YAML file of related markers and chrome phrases",
+                                      "toolkit/resources/chrome_patterns.yml"))
     p.add_argument("--switch-penalty", dest="switch_penalty", type=float, default=None,
-                   help="separation: cost of a core/insert change within a document")
+                   help=_with_default("separation: cost of a core/insert change within a document",
+                                      d["switch_penalty"]))
     p.add_argument("--max-paragraph-words", dest="max_paragraph_words", type=int, default=None,
-                   help="lines longer than this are cut at sentence ends into paragraphs")
+                   help=_with_default("lines longer than this are cut at sentence ends into paragraphs",
+                                      d["max_paragraph_words"]))
     p.add_argument("--gold", default=None,
-                   help="CSV of hand labels (doc,line,label) to score against; defaults to the "
-                        "seed labels only for the seed corpus")
+                   help=_with_default("CSV of hand labels (doc,line,label) to score against; a file named "
+                                      "but missing is an error",
+                                      f"{d['gold']} for the seed corpus, none for another"))
     for field in ("text", "title", "id", "date", "source", "url"):
         p.add_argument(f"--{field}-column", dest=f"{field}_column", default=None,
-                       help=f"table inputs (.jsonl/.json/.csv/.parquet): column holding the {field} "
-                            "(default: auto-detected from common names)")
+                       help=_with_default(f"table inputs (.jsonl/.json/.csv/.parquet): column holding the {field}",
+                                          "auto-detected from common names"))
     p.add_argument("--on-bad-file", dest="on_bad_file", choices=("skip", "error"), default=None,
-                   help="an undecodable or unparsable file is skipped and recorded (skip, the default) "
-                        "or stops the run (error)")
+                   help=_with_default("an undecodable or unparsable file is skipped and recorded (skip) "
+                                      "or stops the run (error)", d["on_bad_file"]))
     p.add_argument("--max-zip-member-mb", dest="max_zip_member_mb", type=float, default=None,
-                   help="a .zip member that expands to more MB is skipped and recorded (a likely zip bomb); "
-                        "default 100")
+                   help=_with_default("a .zip member that expands to more MB is skipped and recorded (a likely "
+                                      "zip bomb)", d["max_zip_member_mb"]))
     p.add_argument("--topic-sample-size", dest="topic_sample_size", type=int, default=None,
-                   help="paragraphs the topic model is fitted on (a seeded sample); the others take the "
-                        "topic of their nearest sampled paragraphs")
+                   help=_with_default("paragraphs the topic model is fitted on (a seeded sample); the others "
+                                      "take the topic of their nearest sampled paragraphs", d["topic_sample_size"]))
     p.add_argument("--engine", choices=("local", "dask"), default=None,
-                   help="where the per-partition work runs: this process (local) or a Dask cluster (dask)")
+                   help=_with_default("where the per-partition work runs: this process (local) or a Dask "
+                                      "cluster (dask)", d["engine"]))
     p.add_argument("--dask-address", dest="dask_address", default=None,
-                   help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (the corpus and --out "
-                        "must be on storage its workers can read and write); without it --engine dask "
-                        "starts a LocalCluster for the run")
+                   help=_with_default("scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (the "
+                                      "corpus and --out must be on storage its workers can read and write)",
+                                      "none: --engine dask starts a LocalCluster for the run"))
     p.add_argument("--dask-workers", dest="dask_workers", type=int, default=None,
-                   help="worker processes of that LocalCluster (default: one per CPU core)")
+                   help=_with_default("worker processes of that LocalCluster", "one per CPU core"))
     p.add_argument("--partition-size", dest="partition_size", type=int, default=None,
-                   help="files or archive members per partition of the corpus (the unit of work)")
+                   help=_with_default("files or archive members per partition of the corpus (the unit of work)",
+                                      d["partition_size"]))
     p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
 
 
@@ -108,6 +141,8 @@ def _run(args) -> int:
 
     overrides: dict = {}
     if args.params:
+        # A parameters file is parameters, like a notebook's parameters cell: its relative
+        # paths are read from the project folder (by P.resolve), wherever the command is typed.
         overrides.update(P.load_yaml(args.params))
     flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
@@ -118,13 +153,14 @@ def _run(args) -> int:
         overrides["columns"] = {**(overrides.get("columns") or {}),
                                 **{k: v for k, v in column_flags.items() if v}}
     if args.corpus is not None:
-        overrides["corpus"] = args.corpus
-    overrides.update({k: v for k, v in flags.items() if v is not None})
-    corpus = Path(overrides.get("corpus", P.DEFAULTS["corpus"])).resolve()
-    if corpus != Path(P.DEFAULTS["corpus"]).resolve():
-        # Another corpus: no seed hand labels, and its own run folder unless one is named.
+        overrides["corpus"] = P.absolute_path(args.corpus, Path.cwd())
+    overrides.update(_typed_paths({k: v for k, v in flags.items() if v is not None}))
+    corpus = Path(P.absolute_path(overrides.get("corpus") or P.DEFAULTS["corpus"]))  # typed: already absolute
+    if corpus != Path(P.absolute_path(P.DEFAULTS["corpus"])):
+        # Another corpus: no seed hand labels, and its own run folder (in the project's
+        # outputs/, like the seed run's) unless one is named.
         overrides.setdefault("gold", None)
-        overrides.setdefault("focus", None)  # the seed study's focus does not apply: pick the dominant coverage
+        overrides.setdefault("focus", None)  # the seed study's focus does not apply: the corpus decides
         overrides.setdefault("run_dir", str(Path("outputs") / (corpus.stem or "run")))
     if "run_dir" in overrides and (overrides["run_dir"] is None or not str(overrides["run_dir"]).strip()):
         raise RunFolderError("--out is empty: name the run folder to write, e.g. --out outputs/mystudy")
@@ -138,6 +174,15 @@ def _run(args) -> int:
     run_study(params, progress=progress, log=print if progress else (lambda *_: None), force=args.force,
               inputs=[Path(args.params).resolve()] if args.params else ())
     return 0
+
+
+def _typed_paths(values: dict) -> dict:
+    """``values`` with the paths (``P.PATH_KEYS``) made absolute against the current folder:
+    what a user types means "relative to where I typed it", while ``P.resolve`` reads the
+    remaining relative paths (defaults, a parameters file's) from the project folder."""
+    return {key: (P.absolute_path(value, Path.cwd())
+                  if key in P.PATH_KEYS and isinstance(value, (str, Path)) and str(value).strip() else value)
+            for key, value in values.items()}
 
 
 def _embed(args) -> int:

@@ -1,12 +1,31 @@
-"""Run parameters: defaults, YAML files, validation.
+"""Run parameters: defaults, YAML files, validation, and where relative paths point.
 
 One dictionary drives a run; every notebook receives all of it in its ``parameters`` cell
 (papermill), so a notebook opened by hand in JupyterLab runs with the same defaults.
+
+Relative paths (the parameters in ``PATH_KEYS``: corpus, run_dir, cache_dir, patterns, gold),
+in a notebook's parameters cell, a parameters file (``--params``) or the defaults, are read
+from the **project folder**, never from the working directory: JupyterLab runs a
+notebook with its own folder (``notebooks/``) as the working directory, papermill and
+``make study`` with the repository, and ``data/raw`` must name the same folder from both. The
+project folder is the nearest folder, from the working directory upwards, that holds both
+``pyproject.toml`` and ``notebooks/``; failing that, the folder the toolkit is installed from
+(an editable install), failing that the working directory (see ``project_root``).
+
+The command line keeps "relative to where I typed it": it makes the paths typed as its
+arguments (``CORPUS``, ``--out``, ``--cache-dir``, ``--patterns``, ``--gold``) absolute against
+the working directory before calling ``resolve``.
+
+A path that was asked for must exist where it is required to: a ``gold`` file named but missing
+is a one-line ``ParameterError``, never a silent "no labels".
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -69,19 +88,55 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -> dict[str, Any]:
-    """Defaults updated with ``overrides``, checked, paths made absolute against ``base``."""
+#: A folder holding both is a checkout of this project (the repository root).
+PROJECT_MARKERS = ("pyproject.toml", "notebooks")
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / PROJECT_MARKERS[0]).is_file() and (folder / PROJECT_MARKERS[1]).is_dir()
+
+
+def project_root(start: str | Path | None = None) -> Path:
+    """The folder relative paths are read from (see the module docstring).
+
+    Searched from ``start`` (the working directory) upwards, so a notebook run from
+    ``notebooks/`` and a command run from the repository find the same folder; then the
+    checkout the toolkit is imported from, for a notebook copied elsewhere; then ``start``.
+    """
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if _is_project(folder):
+            return folder
+    installed_from = Path(__file__).resolve().parent.parent
+    return installed_from if _is_project(installed_from) else start
+
+
+def absolute_path(value: str | Path, base: str | Path | None = None) -> str:
+    """``value`` (``~`` expanded) made absolute against ``base``, the project folder by default."""
+    path = Path(str(value)).expanduser()
+    return str((Path(base) if base is not None else project_root()).joinpath(path).resolve())
+
+
+def _resolve_paths(params: dict[str, Any], base: Path) -> None:
+    gold_was_relative = params["gold"] not in (None, "") and not Path(str(params["gold"])).expanduser().is_absolute()
+    for key in PATH_KEYS:
+        value = params[key]
+        params[key] = absolute_path(value, base) if value not in (None, "") else None
+    if params["gold"] is not None and not Path(params["gold"]).is_file():
+        # Named but missing: an error, so a report never says "no hand labels" by mistake.
+        where = f" (a relative path is read from the project folder {base})" if gold_was_relative else ""
+        raise ParameterError(f"{params['gold']}: hand labels file (parameter 'gold') does not exist{where}")
+
+
+def resolve(overrides: dict[str, Any] | None = None, base: str | Path | None = None) -> dict[str, Any]:
+    """Defaults updated with ``overrides``, checked, paths made absolute against ``base``
+    (the project folder, ``project_root()``, when not given)."""
     params = dict(DEFAULTS)
     for key, value in (overrides or {}).items():
         if key not in DEFAULTS:
             raise ParameterError(f"unknown parameter '{key}' (known: {', '.join(DEFAULTS)})")
         params[key] = value
-    base = Path(base or Path.cwd())
-    for key in PATH_KEYS:
-        if params[key] not in (None, ""):
-            params[key] = str((base / str(params[key])).resolve())
-        else:
-            params[key] = None
+    _resolve_paths(params, Path(base) if base is not None else project_root())
     for key, value in params.items():  # NaN and infinities pass every comparison below unnoticed
         if isinstance(value, float) and not math.isfinite(value):
             raise ParameterError(f"parameter '{key}' must be a finite number, got {value!r}")
@@ -99,8 +154,6 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
     limit = params["max_zip_member_mb"]
     if limit is not None and (not _is_number(limit) or limit <= 0):
         raise ParameterError(f"parameter 'max_zip_member_mb' must be a number > 0 or null (no limit), got {limit!r}")
-    if params["gold"] is not None and not Path(params["gold"]).is_file():
-        raise ParameterError(f"{params['gold']}: hand labels file (parameter 'gold') does not exist")
     if params["columns"] is not None and not isinstance(params["columns"], dict):
         raise ParameterError("parameter 'columns' must be a mapping such as {text: content, source: site}")
     if params["on_bad_file"] not in ("skip", "error"):
@@ -127,6 +180,72 @@ def resolve(overrides: dict[str, Any] | None = None, base: Path | None = None) -
     return params
 
 
-def from_namespace(namespace: dict, base: Path | None = None) -> dict[str, Any]:
-    """``resolve`` the parameters a notebook's ``parameters`` cell defined (its globals())."""
+def from_namespace(namespace: dict, base: str | Path | None = None) -> dict[str, Any]:
+    """``resolve`` the parameters a notebook's ``parameters`` cell defined (its globals()):
+    relative paths there are read from the project folder, whatever the notebook's folder."""
     return resolve({k: namespace[k] for k in DEFAULTS if k in namespace}, base)
+
+
+# ------------------------------------------------------------ executed notebooks
+def parameters_source(params: dict[str, Any], note: str = "") -> str:
+    """A parameters cell for ``params``: one ``name = value`` line each, as Python literals
+    (``repr``), so Arabic stays readable (papermill's own cell writes JSON, ``\\u0627``
+    escapes) and the cell runs as it reads."""
+    header = ["# Parameters" + (f" ({note})" if note else "")]
+    return "\n".join(header + [f"{key} = {value!r}" for key, value in params.items()]) + "\n"
+
+
+def record_parameters(notebook: str | Path, params: dict[str, Any], saved_as: str | Path | None = None,
+                      note: str = "") -> None:
+    """Rewrite an executed notebook's injected-parameters cell (and papermill's record of them)
+    with ``params``, so the notebook reruns with them: a run executes into a temporary folder
+    and saves its notebooks for the folder it is renamed to."""
+    import nbformat
+
+    path = Path(notebook)
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = parameters_source(params, note)
+    record = nb.metadata.get("papermill")
+    if record is not None:
+        record["parameters"] = dict(params)
+        if saved_as is not None:
+            record["output_path"] = str(saved_as)
+    nbformat.write(nb, str(path))
+
+
+# ------------------------------------------------------------------ notebook kernels
+def _in_notebook_kernel() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, papermill): the test tqdm itself makes."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def quiet_progress_in_notebooks() -> None:
+    """In a notebook kernel, draw no third-party progress bars unless ``TOOLKIT_PROGRESS=1``,
+    and import tqdm's notebook bar without its ``IProgress not found`` warning.
+
+    Libraries the notebooks use (UMAP, BERTopic, sentence-transformers) import ``tqdm.auto``,
+    which in a kernel without ipywidgets warns ("TqdmWarning: IProgress not found") and falls
+    back to the plain text bar; their bars then land in the notebook as stray stderr output.
+    The toolkit's own bars pass ``disable=`` explicitly, so ``TQDM_DISABLE`` (read by tqdm
+    when it is first imported) silences only the others; a ``TQDM_DISABLE`` the user set is
+    left as it is (tqdm reads any value, "0" too, as "disable": to see the bars in a notebook,
+    start JupyterLab with ``TOOLKIT_PROGRESS=1``). Only that one warning is filtered, only
+    while ``tqdm.autonotebook`` is imported once (later imports reuse the module): every other
+    warning still shows.
+    """
+    if not _in_notebook_kernel() or "tqdm.autonotebook" in sys.modules:
+        return
+    if os.environ.get("TOOLKIT_PROGRESS") != "1":
+        os.environ.setdefault("TQDM_DISABLE", "1")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import tqdm.autonotebook  # noqa: F401  (cached: the libraries' later imports are silent)
+
+
+# Every notebook imports this module first (its parameters cell), before any library that
+# imports tqdm.
+quiet_progress_in_notebooks()

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import clean, embed, framing, load, segment, separate, topics
+from . import clean, coverage, embed, framing, load, segment, separate, topics
 from .errors import CorpusError
 from .schema import LINE_LABELS, SEPARATION
 from .workspace import RunFolder
@@ -199,10 +199,12 @@ def _embed_task(part: Part, backend: str, cache_dir: str | None, host_threads) -
 def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False) -> dict:
     """Fit the topic model on a seeded sample of paragraphs and assign every paragraph a topic.
 
-    Writes ``work/topics/part-*.parquet`` (``schema.TOPIC_ASSIGNMENTS``) and each paragraph's
-    nearest sampled paragraphs (``work/neighbours/``, reused by separation). Returns the model,
-    the sample (corpus positions, its paragraphs and embeddings) and per-topic sizes and
-    embedding sums.
+    Writes ``work/topics/part-*.parquet`` (``schema.TOPIC_ASSIGNMENTS``), each paragraph's
+    nearest sampled paragraphs (``work/neighbours/``, reused by separation), the fitted model
+    (``work/topic_model/``, read back by ``topics.load_topic_model``) and the tables of topics
+    over time and per outlet. Returns the model, the sample (corpus positions, its paragraphs
+    and embeddings), per-topic sizes and embedding sums, and the over-time and per-outlet
+    frames (``topics.topics_over_time``/``topics_per_outlet``) for the views.
     """
     parts = partitions(run)
     n = sum(part.n_segments for part in parts)
@@ -223,9 +225,26 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
                         f"(topic_sample_size); each other paragraph takes the topic most of its "
                         f"{model.assign_neighbors} nearest sampled paragraphs have")
     sizes = pd.concat([a["sizes"] for a in assigned]).groupby(level=0).sum() if assigned else pd.Series(dtype=int)
+    model.save(run.work("topic_model"))
+    over_time, per_outlet = _topics_by_date_and_outlet(run, model, sample_segments)
     return {"model": model, "sample": sample, "sample_segments": sample_segments, "sample_vectors": sample_vectors,
             "topic_sizes": {int(t): int(c) for t, c in sizes.items()},
-            "topic_vectors": framing.add_sums([a["sums"] for a in assigned])}
+            "topic_vectors": framing.add_sums([a["sums"] for a in assigned]),
+            "over_time": over_time, "per_outlet": per_outlet}
+
+
+def _topics_by_date_and_outlet(run: RunFolder, model: topics.TopicModel, sample_segments: pd.DataFrame):
+    """Topics over time and per outlet of the fitted paragraphs: ``tables/topics_over_time.csv``
+    and ``tables/topics_per_outlet.csv`` (header only when there is nothing to count). Returns
+    the two ``(frame, reason)`` pairs for the interactive views."""
+    documents = run.load_frame("documents", columns=["doc", "source", "date"])
+    meta = sample_segments[["doc"]].merge(documents.drop_duplicates("doc"), on="doc", how="left")
+    texts = sample_segments["text"].tolist()
+    over_time = topics.topics_over_time(model, texts, meta["date"].tolist())
+    per_outlet = topics.topics_per_outlet(model, texts, meta["source"].tolist())
+    run.write_csv(topics.over_time_table(over_time[0]), "topics_over_time.csv")
+    run.write_csv(topics.per_outlet_table(per_outlet[0]), "topics_per_outlet.csv")
+    return over_time, per_outlet
 
 
 def _segment_vectors(part: Part) -> np.ndarray:
@@ -270,20 +289,46 @@ def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, referenc
             "sums": framing.topic_sums(vectors, topic_ids) if len(segments) else {}}
 
 
-def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray, fitted: dict) -> dict:
+def find_coverage(p: dict, fitted: dict, embedder, cache) -> coverage.Coverage:
+    """What the run takes as the coverage under study: the focus parameter, embedded; without
+    one, what the corpus shows (``coverage.CoverageFinder`` on the topic model's sample): a
+    dominant coverage, or a mixed collection with none."""
+    if p["focus"]:
+        return coverage.Coverage.given(p["focus"], embed.embed_texts([p["focus"]], embedder, cache)[0][0])
+    finder = coverage.CoverageFinder(random_state=p["seed"]).fit(
+        fitted["sample_segments"], fitted["sample_vectors"], fitted["topic_sizes"])
+    return coverage.Coverage.found(finder)
+
+
+def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | None, fitted: dict,
+                    profile_sample: np.ndarray | None = None) -> dict:
     """Label every paragraph core or insert; write ``lines.csv``, ``documents.csv``, ``topics.csv``
-    and ``typical_lines.csv``. Returns the separator and the glued-article checks."""
+    and ``typical_lines.csv``. Returns the separator and the glued-article checks.
+
+    ``focus_vector`` None (a mixed collection, ``find_coverage``): nothing is judged against a
+    focus; a paragraph is an insert only when it does not belong to its own article."""
     parts = partitions(run)
     separator = separate.FocusSeparator(switch_penalty=p["switch_penalty"], random_state=p["seed"])
-    query = engine.map(_query_task, parts, separator=separator, focus_vector=focus_vector)
-    seeds = separator.choose_seeds(np.concatenate(query) if query else np.zeros(0))
-    seed_sums = engine.map(_seed_sum_task, parts, seeds=seeds)
-    separator.set_centroid(np.sum([s for s in seed_sums if s.size], axis=0), len(seeds))
-    separator.set_statistics(engine.map(_statistics_task, parts, separator=separator, seeds=seeds))
-    separator.learn_from_sample(fitted["sample_segments"], fitted["sample_vectors"], np.isin(fitted["sample"], seeds))
+    if focus_vector is None:
+        seeds = np.zeros(0, dtype=np.int64)
+        separator.set_without_focus()
+    else:
+        query = engine.map(_query_task, parts, separator=separator, focus_vector=focus_vector)
+        seeds = separator.choose_seeds(np.concatenate(query) if query else np.zeros(0))
+        seed_sums = engine.map(_seed_sum_task, parts, seeds=seeds)
+        separator.set_centroid(np.sum([s for s in seed_sums if s.size], axis=0), len(seeds))
+        separator.set_statistics(engine.map(_statistics_task, parts, separator=separator, seeds=seeds))
+    in_profile = None
+    if profile_sample is not None:
+        in_profile = np.zeros(len(fitted["sample"]), dtype=bool)
+        in_profile[profile_sample] = True
+    separator.learn_from_sample(fitted["sample_segments"], fitted["sample_vectors"], np.isin(fitted["sample"], seeds),
+                                in_profile)
     centroids = fitted["topic_vectors"]
+    reference_direct = (separator.direct_scores(fitted["sample_vectors"]) if separator.has_focus_
+                        else np.zeros(len(fitted["sample"])))
     labelled = engine.map(_label_task, parts, desc="separate", separator=separator, sample=fitted["sample"],
-                          reference_direct=separator.direct_scores(fitted["sample_vectors"]), centroids=centroids)
+                          reference_direct=reference_direct, centroids=centroids)
     line_labels = LINE_LABELS.check(pd.concat([run.load_part("line_labels", part.index) for part in parts],
                                               ignore_index=True), "pipeline.separate_corpus")
     run.write_csv(line_labels, "lines.csv")
@@ -357,5 +402,5 @@ def map_points(fitted: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return in_sample, fitted["sample"][in_sample]
 
 
-__all__ = ["Part", "partitions", "prepare_corpus", "embed_corpus", "fit_topics", "separate_corpus",
+__all__ = ["Part", "partitions", "prepare_corpus", "embed_corpus", "fit_topics", "find_coverage", "separate_corpus",
            "focus_embedder", "map_points"]

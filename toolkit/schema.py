@@ -152,6 +152,29 @@ TOPICS = Contract(
     key=("topic",),
 )
 
+TOPICS_OVER_TIME = Contract(
+    "topics_over_time.csv", "topic per time step",
+    {
+        "date": ("str", "day (YYYY-MM-DD) of the documents; with many days, the first day of a span"),
+        "topic": ("int", "topic id"),
+        "paragraphs": ("int", "fitted paragraphs of that topic in documents of that day or span"),
+        "top_words": ("str", "the topic's words at that time (BERTopic topics_over_time, corpus spelling)"),
+    },
+    key=("date", "topic"),
+)
+
+TOPICS_PER_OUTLET = Contract(
+    "topics_per_outlet.csv", "topic per outlet",
+    {
+        "outlet": ("str", "the documents' source; '(no source)' where none is given"),
+        "topic": ("int", "topic id"),
+        "paragraphs": ("int", "fitted paragraphs of that topic in that outlet's documents"),
+        "share": ("float", "share of the outlet's fitted paragraphs in the topic"),
+        "top_words": ("str", "the topic's words in that outlet (BERTopic topics_per_class, corpus spelling)"),
+    },
+    key=("outlet", "topic"),
+)
+
 ACTORS = Contract(
     "actors.csv", "actor per document",
     {

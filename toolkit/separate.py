@@ -46,6 +46,15 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    (minus ``continuation_margin``); otherwise the whole part is an insert.
 
 Every decision of steps 4-7 is kept in ``pieces_`` with its evidence, for the report.
+
+**Without a focus** (``toolkit.coverage``): a corpus with a dominant coverage is separated as
+above, the focus derived from the corpus. A mixed collection has no coverage under study
+(``set_without_focus``): steps 1-3, 5 and 6 do not apply, every article is kept, and a
+paragraph is an insert only when it does not belong to its own article: a separate article
+after a related-articles block (step 7; cleaning has set aside chrome, repeats and the blocks
+themselves). The runs the splice detector finds foreign-looking (step 4 without the focus's
+words to confirm them) are listed for reading, not set aside (``glued_without_focus``).
+``score`` is then the paragraph's cohesion with the rest of its document.
 """
 
 from __future__ import annotations
@@ -129,6 +138,9 @@ class FocusSeparator:
     confirm_threshold : the splice probability from which an off-focus run (step 6) counts as
         foreign to its article.
     min_learning_documents : documents needed to learn the splice detector.
+    glued_without_focus : without a focus (a mixed collection), set aside the runs the splice
+        detector alone finds glued in; off: they are listed for reading and kept (on real news
+        most are quotations and a column's own turns; see ``_label_belonging``).
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
@@ -145,7 +157,8 @@ class FocusSeparator:
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
-                 splice_threshold=0.95, glued_lexical_limit=1.0, confirm_threshold=0.8, min_learning_documents=20, random_state=0):
+                 splice_threshold=0.95, glued_lexical_limit=1.0, confirm_threshold=0.8, min_learning_documents=20,
+                 glued_without_focus=False, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
         self.topic_weight = topic_weight
@@ -163,6 +176,7 @@ class FocusSeparator:
         self.confirm_threshold = confirm_threshold
         self.glued_lexical_limit = glued_lexical_limit
         self.min_learning_documents = min_learning_documents
+        self.glued_without_focus = glued_without_focus
         self.random_state = random_state
 
     # ------------------------------------------------------------------ scores
@@ -211,15 +225,31 @@ class FocusSeparator:
         else:
             self.topic_mean_ = {}
         theta = self.off_focus_ratio * self.coherence_
+        self.has_focus_ = True
         self.threshold_ = Threshold(theta, (
             f"off-focus below {theta:.3f} = {self.off_focus_ratio} x the focus coherence "
             f"{self.coherence_:.3f} (median similarity of the {self.seed_share:.0%} of paragraphs "
             f"closest to the focus to their centroid)"))
 
-    def learn_from_sample(self, segments: pd.DataFrame, embeddings: np.ndarray, is_seed: np.ndarray) -> None:
+    def set_without_focus(self) -> None:
+        """Instead of reductions 1-3, when there is no coverage under study (a mixed
+        collection, ``toolkit.coverage``): nothing is judged against a focus; a paragraph is
+        set aside only when it does not belong to its own article (``_label_belonging``)."""
+        self.has_focus_ = False
+        self.focus_centroid_ = None
+        self.coherence_ = float("nan")
+        self.topic_mean_ = {}
+        self.threshold_ = Threshold(float("nan"), (
+            "no focus: a mixed collection has no coverage under study; a paragraph is set aside only "
+            "when it does not belong to its own article (glued in from another one, or a separate "
+            "article after a related-articles block)"))
+
+    def learn_from_sample(self, segments: pd.DataFrame, embeddings: np.ndarray, is_seed: np.ndarray,
+                          in_profile: np.ndarray | None = None) -> None:
         """Reduction 4 (driver, on the topic model's sample of paragraphs): document
-        frequencies, the focus's lexical profile (from the sample's seed paragraphs) and its
-        coherence, and the splice detector learnt from the sample's documents."""
+        frequencies, the focus's lexical profile (from the sample's seed paragraphs, or those
+        ``in_profile`` when given) and its coherence, and the splice detector learnt from the
+        sample's documents."""
         from .lexical import Lexicon, content_terms, cosine, document_terms
         from .splice import Document, SpliceDetector
 
@@ -230,7 +260,7 @@ class FocusSeparator:
             for t in document_terms(terms[i] for i in idx):
                 df[t] = df.get(t, 0) + 1
         self.lexicon_ = Lexicon(df, len(by_doc))
-        seeds = np.flatnonzero(np.asarray(is_seed, dtype=bool))
+        seeds = np.flatnonzero(np.asarray(is_seed if in_profile is None else in_profile, dtype=bool))
         self.lexical_profile_ = self.lexicon_.profile(terms[i] for i in seeds)
         seed_scores = [cosine(self.lexicon_.vector(terms[i]), self.lexical_profile_) for i in seeds]
         self.lexical_coherence_ = float(np.median(seed_scores)) if seed_scores else 0.0
@@ -282,8 +312,12 @@ class FocusSeparator:
 
     # --------------------------------------------------------------------- fit
     def fit(self, segments: pd.DataFrame, embeddings: np.ndarray, topics: pd.DataFrame,
-            lines: pd.DataFrame, focus_vector: np.ndarray) -> "FocusSeparator":
-        """Label every paragraph of one table (all its paragraphs are the neighbour reference)."""
+            lines: pd.DataFrame, focus_vector: np.ndarray | None,
+            profile_paragraphs: np.ndarray | None = None) -> "FocusSeparator":
+        """Label every paragraph of one table (all its paragraphs are the neighbour reference).
+        ``focus_vector`` None: no coverage under study (``set_without_focus``);
+        ``profile_paragraphs``: positions the lexical profile is built from instead of the seeds
+        (a coverage found in the corpus, ``coverage.CoverageFinder.profile_paragraphs_``)."""
         from .topics import nearest_reference
 
         segments = SEGMENTS.check(segments, "separate.fit segments")
@@ -292,15 +326,23 @@ class FocusSeparator:
             raise ValueError("separate.fit: segments, embeddings and topics differ in length")
         E = np.asarray(embeddings)
         topic_ids = topics["topic"].to_numpy()
-        seeds = self.choose_seeds(self.query_scores(E, focus_vector))
-        self.set_centroid(np.asarray(E[seeds], dtype=np.float64).sum(axis=0), len(seeds))
         mask = np.zeros(len(E), dtype=bool)
-        mask[seeds] = True
-        self.set_statistics([self.partition_statistics(E, topic_ids, mask)])
-        self.learn_from_sample(segments, E, mask)
+        if focus_vector is None:  # a mixed collection: only what does not belong to its article goes
+            self.set_without_focus()
+        else:
+            seeds = self.choose_seeds(self.query_scores(E, focus_vector))
+            self.set_centroid(np.asarray(E[seeds], dtype=np.float64).sum(axis=0), len(seeds))
+            mask[seeds] = True
+            self.set_statistics([self.partition_statistics(E, topic_ids, mask)])
+        in_profile = None
+        if profile_paragraphs is not None:
+            in_profile = np.zeros(len(E), dtype=bool)
+            in_profile[np.asarray(profile_paragraphs, dtype=np.int64)] = True
+        self.learn_from_sample(segments, E, mask, in_profile)
         neighbours, _ = nearest_reference(E, E, self.neighbors)
         self.result_, self.pieces_ = self.label_partition(
-            segments, E, topic_ids, lines, neighbours, np.ones(len(E), dtype=bool), self.direct_scores(E))
+            segments, E, topic_ids, lines, neighbours, np.ones(len(E), dtype=bool),
+            self.direct_scores(E) if self.has_focus_ else np.zeros(len(E)))
         return self
 
     def label_partition(self, segments: pd.DataFrame, embeddings: np.ndarray, topics: np.ndarray,
@@ -310,7 +352,8 @@ class FocusSeparator:
         articles. Returns ``(schema.SEPARATION table, glued-article checks)``."""
         segments = SEGMENTS.check(segments, "separate.label segments")
         lines = LINES.check(lines, "separate.label lines")
-        scores = self.focus_scores(embeddings, topics, neighbours, in_reference, reference_direct)
+        scores = (self.focus_scores(embeddings, topics, neighbours, in_reference, reference_direct)
+                  if self.has_focus_ else np.zeros(len(segments)))
         words = segments["text"].str.split().str.len().to_numpy()
         weight = np.minimum(1.0, words / self.full_weight_words)
         theta = self.threshold_.value
@@ -320,6 +363,8 @@ class FocusSeparator:
 
         related_after = self._related_block_ends(lines)
         E = np.asarray(embeddings, dtype=np.float64)
+        if not self.has_focus_:
+            return self._label_belonging(segments, E, lines, related_after)
         evidence, lexical_evidence = self.evidence(scores, segments["text"])
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
@@ -398,8 +443,9 @@ class FocusSeparator:
         if detector is None or detector.model_ is None or self.splice_threshold is None or len(idx) < 4:
             return []
         document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
-        return detector.find_runs(document, lexical_evidence[idx], below=self.glued_lexical_limit,
-                                  threshold=self.splice_threshold)
+        # Without a focus (lexical_evidence None) foreignness to the article alone decides.
+        return detector.find_runs(document, None if lexical_evidence is None else lexical_evidence[idx],
+                                  below=self.glued_lexical_limit, threshold=self.splice_threshold)
 
     def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                               pieces) -> None:
@@ -467,6 +513,54 @@ class FocusSeparator:
                                            f"{probability:.2f} < {self.confirm_threshold:.2f})")
             j = stop
 
+    def _label_belonging(self, segments, E, lines, related_after) -> tuple[pd.DataFrame, list[dict]]:
+        """Labels without a focus: every paragraph is ``core`` (it belongs to its article) unless
+        it is a separate article after a related-articles block. The runs the splice detector
+        finds foreign-looking (from ``splice_threshold``, with no focus condition) are listed in
+        ``pieces_`` for reading and set aside only with ``glued_without_focus`` (then with their
+        headlines): read on a month of real news (the dev split), most of them are a column's
+        quoted verses, a decree's header, a quoted dialogue or the body after an intro, which
+        belong to their article; with a focus, its words confirm a run (step 4). ``score`` is the
+        paragraph's cohesion with the rest of its document (cosine with the others' centroid)."""
+        n = len(segments)
+        labels = np.array(["core"] * n, dtype=object)
+        reasons = np.array([""] * n, dtype=object)
+        scores = np.zeros(n)
+        pieces: list[dict] = []
+        for doc, idx in segments.groupby("doc", sort=False).indices.items():
+            idx = np.sort(idx)
+            scores[idx] = _leave_one_out_cohesion(E[idx])
+            for i in idx:
+                reasons[i] = f"belongs to its article (cohesion with the rest of it {scores[i]:.2f})"
+            glued = self._glued_runs(idx, segments, E, None)
+            states = np.zeros(len(idx), dtype=int)
+            for run in glued:
+                set_aside = self.glued_without_focus
+                for j in range(run.start, run.stop):
+                    if set_aside:
+                        states[j] = 1
+                        labels[idx[j]] = "insert"
+                        reasons[idx[j]] = (f"glued in from another article (splice probability "
+                                           f"{run.probability:.2f} >= {self.splice_threshold:.2f})")
+                    else:
+                        reasons[idx[j]] = (f"kept: foreign-looking to the splice detector (probability "
+                                           f"{run.probability:.2f}), but without a focus nothing confirms it")
+                pieces.append({"doc": doc, "kind": "foreign-looking run (no focus)",
+                               "first_line": int(segments["line"].iat[idx[run.start]]),
+                               "paragraphs": int(run.stop - run.start), "splice_probability": run.probability,
+                               "cohesion_with_article": run.evidence["emb_centroid"],
+                               "shared_terms": run.evidence["term_coverage"],
+                               "decision": ("insert: foreign to its article" if set_aside else
+                                            "core: kept for reading (glued_without_focus is off)"),
+                               "text": _first_words(segments["text"].iat[idx[run.start]])})
+            self._attach_headlines(idx, states, segments, labels, reasons)
+            self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
+        result = SEPARATION.check(pd.DataFrame({
+            "doc": segments["doc"].values, "segment": segments["segment"].values,
+            "label": labels.astype(str), "score": np.round(scores, 4), "reason": reasons.astype(str),
+        }), "separate.label")
+        return result, pieces
+
     def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:
         """A short line without a sentence end right before an insert run is its headline."""
         for j in range(1, len(idx)):
@@ -522,29 +616,18 @@ class FocusSeparator:
                           f"(similarity to the article {similarity:.2f} < {needed:.2f})")
 
 
+def _leave_one_out_cohesion(E: np.ndarray) -> np.ndarray:
+    """Cosine of each row with the mean of the other rows of ``E`` (1.0 for a lone row)."""
+    if len(E) < 2:
+        return np.ones(len(E))
+    others = E.sum(axis=0)[None, :] - E
+    norms = np.linalg.norm(others, axis=1) * np.linalg.norm(E, axis=1)
+    return np.where(norms > 0, np.einsum("ij,ij->i", E, others) / np.where(norms > 0, norms, 1), 0.0)
+
+
 def _first_words(text: str, n: int = 12) -> str:
     words = str(text).split()
     return " ".join(words[:n]) + (" …" if len(words) > n else "")
-
-
-def dominant_focus(topic_sizes: dict[int, int], topic_vectors: dict[int, np.ndarray],
-                   topic_model) -> tuple[np.ndarray, str]:
-    """Focus vector when none is given: the centroid of the largest topic (outliers aside).
-
-    ``topic_sizes``: paragraphs per topic; ``topic_vectors``: per topic, the sum of its
-    paragraphs' embeddings (``framing.topic_sums``). Returns the vector and a sentence for the
-    report saying what was picked and why.
-    """
-    n = sum(topic_sizes.values())
-    sizes = pd.Series({t: c for t, c in topic_sizes.items() if t >= 0}, dtype="int64")
-    if sizes.empty:
-        total = np.sum([np.asarray(v, dtype=np.float64) for v in topic_vectors.values()], axis=0)
-        return _unit(total), "no focus given and no topic found: the centroid of all paragraphs"
-    top = int(sizes.sort_index().idxmax())
-    words = " ".join(topic_model.topic_words_.get(top, [])[:6])
-    return _unit(np.asarray(topic_vectors[top], dtype=np.float64)), (
-        f"no focus given: picked the largest topic, {top} ({words}), "
-        f"{sizes[top]} of {n} paragraphs ({sizes[top] / n:.0%}), as the dominant coverage")
 
 
 # ---------------------------------------------------------------------------- result tables
@@ -615,7 +698,8 @@ def topic_table(topic_model, separation: pd.DataFrame, topics: pd.DataFrame,
             "topic": int(topic), "size": int(len(g)),
             "top_words": " ".join(topic_model.topic_words_.get(int(topic), [])),
             "focus_share": round(float((g["label"] == "core").mean()), 4),
-            "focus_similarity": round(float(_unit(np.asarray(topic_vectors[int(topic)], dtype=np.float64))
-                                            @ focus_centroid), 4),
+            # No focus (a mixed collection): no similarity to give.
+            "focus_similarity": (round(float(_unit(np.asarray(topic_vectors[int(topic)], dtype=np.float64))
+                                             @ focus_centroid), 4) if focus_centroid is not None else np.nan),
         })
     return TOPICS.check(pd.DataFrame(rows), "separate.topic_table")
