@@ -116,7 +116,8 @@ run.save_json({
                      "profile_terms": len(separator.lexical_profile_),
                      "coherence": round(separator.lexical_coherence_, 4),
                      "threshold": round(separator.lexical_threshold_, 4),
-                     "top_terms": [t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:15]]},
+                     "top_terms": [t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:15]]}
+                    if separator.has_focus_ else {},  # a mixed collection has no focus profile
     "splice_detector": (dict(separator.splice_detector_.training_, search_threshold=separator.splice_threshold,
                              confirm_threshold=separator.confirm_threshold)
                         if separator.splice_detector_ is not None else

@@ -151,13 +151,14 @@ if metrics:
     findings.append(f"Against the hand labels, {metrics.get('core_retention', 0):.0%} of the coverage lines are kept "
                     f"and {metrics.get('noncore_removed') or 0:.0%} of the other lines set aside "
                     '(<a href="#hand-labels">details</a>).')
+mixed = info.get("coverage", {}).get("kind") == "mixed"  # no coverage under study: describe the collection
 display(HTML(
     '<section class="tk-summary" id="summary"><h2>Summary — الخلاصة</h2>'
     f"<p><b>Corpus:</b> {corpus_sentence(documents, line_labels)}</p>"
     f"<p><b>Coverage under study:</b> {coverage_sentence(info)}</p>"
-    f"<p>{kept_sentence(line_labels, runs)}</p>"
+    f"<p>{kept_sentence(line_labels, runs, mixed)}</p>"
     + interactive_table(run_rows, "table-runs", html_columns=("where",), csv="tables/lines.csv", max_rows=500)
-    + "<p><b>Findings</b> in the coverage lines:</p><ul>" + "".join(f"<li>{f}</li>" for f in findings) + "</ul>"
+    + f"<p><b>Findings</b> in the {'kept lines (the whole collection)' if mixed else 'coverage lines'}:</p><ul>" + "".join(f"<li>{f}</li>" for f in findings) + "</ul>"
     '<p class="tk-note">Tables in this page show their first rows (searchable, sortable); every table is '
     'complete in the CSV files of <code>tables/</code> next to this report. Each <i>where</i> link opens the '
     'source line in context (<a href="#source-lines">Source lines</a>).</p></section>'))
@@ -195,7 +196,8 @@ display(Markdown(
     f"{info['embedding']['cached']} from cache).  \n"
     f"**Topics:** {info['topic_model']}.  \n"
     f"**Engine:** {escape(str(info.get('engine', 'local')))}.  \n"
-    f"**Seed:** {p['seed']}. **Focus:** {info['focus_origin']}:"))
+    f"**Seed:** {p['seed']}. **Focus:** "
+    + ("given by the focus parameter:" if info.get("focus") else escape(info.get("focus_origin", "none")))))
 if info.get("focus"):
     display(HTML(arabic_block(info["focus"])))
 encodings = documents["encoding"].value_counts()
@@ -229,13 +231,19 @@ if len(skipped):
 #    only when the detector also finds it foreign, otherwise it is the article's own turn to
 #    another facet and stays `core`. Headlines join their run; text after a mid-article related
 #    block that does not continue the article is a glued-in article, also `insert`.
+# 3. **Without a focus** (`toolkit/coverage.py`) the corpus decides: with a dominant coverage
+#    (most documents use the words of its centre) step 2 runs with a focus derived from it; a
+#    mixed collection has no coverage under study, so every article is kept and only what does
+#    not belong to its own article is set aside (cleaning's labels, and a separate article after
+#    a related-articles block); the summary says which.
 #
 # <p dir="rtl">التنظيف يضع جانبا التكرار وعناصر الموقع وكتل المقالات ذات الصلة دون حذف أي سطر. ثم
 # يُقاس قرب كل فقرة من موضوع الدراسة، وتُعدّ الفقرات المتتالية البعيدة عنه نصا ملصقا
 # (<bdi><code>insert</code></bdi>)، وكذلك المقال الذي يلي كتلة "مقالات ذات صلة" إن لم يكن امتدادا للمقال الأول.</p>
 
 # %%
-display(Markdown(f"**Off-focus threshold:** {info['threshold_method']}"))
+mixed = info.get("coverage", {}).get("kind") == "mixed"
+display(Markdown(f"**{'No focus' if mixed else 'Off-focus threshold'}:** {info['threshold_method']}"))
 lexical = info.get("lexical_view", {})
 if lexical:
     display(Markdown(f"**Lexical threshold:** {lexical['threshold']} (= the share of the seed paragraphs' median "
@@ -244,11 +252,15 @@ if lexical:
     display(HTML(arabic_block("، ".join(lexical["top_terms"]))))
 detector = info.get("splice_detector", {})
 if "glued_examples" in detector:
-    display(Markdown(f"**Splice detector:** learnt on {detector['sample_documents']} documents of this corpus, "
-                     f"{detector['glued_examples']} glued runs against {detector['own_examples']} of the "
-                     f"documents' own runs. Its search sets a run aside from probability "
-                     f"{detector.get('search_threshold')} (when the run's words are off the focus); an off-focus "
-                     f"run counts as foreign to its article from {detector.get('confirm_threshold')}."))
+    learnt = (f"**Splice detector:** learnt on {detector['sample_documents']} documents of this corpus, "
+              f"{detector['glued_examples']} glued runs against {detector['own_examples']} of the documents' own runs. ")
+    display(Markdown(learnt + (
+        f"Without a focus, the runs it finds foreign-looking from probability {detector.get('search_threshold')} "
+        "are listed below for reading and kept: nothing confirms them (with a focus, the run's words off the "
+        "focus do)." if mixed else
+        f"Its search sets a run aside from probability {detector.get('search_threshold')} (when the run's words "
+        f"are off the focus); an off-focus run counts as foreign to its article from "
+        f"{detector.get('confirm_threshold')}.")))
 elif detector:
     display(Markdown(f"**Splice detector:** {detector.get('note', '')}; off-focus runs are set aside as found."))
 checks = pd.DataFrame(info.get("glued_article_checks", []))
@@ -469,7 +481,8 @@ else:
 shown = [(runs.head(500), "doc", "first_line"), (removed.head(TOP_ROWS), "doc", "line"),
          (actor_model.mentions_.head(TOP_ROWS), "doc", "line"), (claim_model.claims_.head(TOP_ROWS), "doc", "line"),
          (pairs.head(TOP_ROWS), "doc_a", "line_a"), (pairs.head(TOP_ROWS), "doc_b", "line_b"),
-         (typical, "doc", "line"), (checks, "doc", "first_line")]
+         (typical, "doc", "line"), (checks, "doc", "first_line"),
+         (first_mentions.reset_index(), "doc", "line"), (troops.head(TOP_ROWS), "doc", "line")]
 if metrics is not None:
     shown.append((wrong, "doc", "line"))
 if passage_model.closest_:

@@ -117,3 +117,32 @@ def test_a_letters_rule_leaves_short_native_words_alone():
     lines = frame({"d.txt": ["وصل الوفد إلى جدة أمس.", "وأصيب المريض في الغدة الدرقية."]})
     fitted = ActorExtractor().fit(lines)
     assert fitted.mentions_["surface"].tolist() == ["جدة"]
+
+
+def names(*texts: str) -> dict[str, str]:
+    fitted = ActorExtractor().fit(frame({"d.txt": list(texts)}))
+    return dict(zip(fitted.counts_["name"], fitted.counts_["kind"]))
+
+
+def test_a_one_word_place_after_a_trigger_is_kept_even_once():
+    # Seed lines (003, 001): «مدينة بوكروفسك» once; «منطقة آمور بأقصى» once, the name stopping
+    # before بأقصى (ب + أقصى, a word of the corpus).
+    found = names("وبات على مقربة من مدينة بوكروفسك، والتي تعتبر مركزاً لوجستياً مهماً.",
+                  "يزوران قاعدة «فوستوشني» في منطقة آمور بأقصى شرق روسيا (أرشيفية - رويترز)",
+                  "وأن أغلبهم انتقلوا إلى منطقة كورسك في أقصى الغرب.")
+    assert found.get("بوكروفسك") == "place" and found.get("آمور") == "place"
+    assert "آمور بأقصى" not in found
+
+
+def test_a_verb_after_a_place_trigger_is_not_a_place():
+    found = names("وقعت الاشتباكات في منطقة تخضع، بحسب المصادر، لسيطرة القوات.",
+                  "وقصفت القوات مدينة شهدت، خلال الأسبوع، معارك عنيفة.")
+    assert "تخضع" not in found and "شهدت" not in found
+
+
+def test_a_name_may_start_with_waw():
+    # Seed line (004): the name before its title, whose surname begins with و.
+    found = names("حذر روبرت وود، نائب السفير الأميركي لدى الأمم المتحدة، من أن الجنود سيعودون.",
+                  "وتشير ماريا زاخاروفا، المتحدثة باسم الخارجية الروسية، إلى أن العلاقات قوية.")
+    assert found.get("روبرت وود") == "person"  # not «حذر روبرت وود»: a verb of speech is no name
+    assert found.get("ماريا زاخاروفا") == "person"  # not «وتشير ماريا زاخاروفا»

@@ -69,10 +69,55 @@ def test_dates_years_times_and_latin_tokens_are_not_claims():
     assert table["quantity"].tolist() == ["documents"]
 
 
-def test_a_number_without_a_noun_takes_the_previous_unit():
+def test_a_part_of_an_earlier_quantity_takes_its_unit():
     table = claims_of("من أصل عشرة آلاف جندي، ثمة 8 آلاف تم نشرهم في كورسك.")
     assert table["value"].tolist() == [10000, 8000]
     assert table["unit"].tolist() == ["جندي", "جندي"]
+    table = claims_of("أصيب 30 شخصا في الانفجار، بينهم 4 في حالة خطرة.")
+    assert table["unit"].tolist() == ["شخصا", "شخصا"]
+
+
+def test_a_number_without_a_noun_does_not_borrow_an_unrelated_unit():
+    # A session number, a phase number in the next sentence: not delegates, not soldiers.
+    table = claims_of("شارك 150 مندوبا في أعمال الدورة 79، التي افتتحت أمس.",
+                      "وصل 500 جندي إلى المنطقة. وفي المرحلة 2، بدأ التدريب.")
+    units = dict(zip(table["value"], table["unit"]))
+    assert units[150] == "مندوبا" and units[500] == "جندي"
+    assert units.get(79, "") == "" and units.get(2, "") == ""
+
+
+def test_percent_in_words_through_normalization():
+    """«في المائة» and its spellings are compared as ``normalize_arabic`` writes them."""
+    from toolkit import claims
+    from toolkit.normalize import normalize_arabic
+
+    for text in ("ارتفع معدل التضخم إلى 30 في المائة خلال العام الماضي.",
+                 "تراجعت الصادرات بنسبة 30 في المئة.",
+                 "وانخفض الإنتاج ٣٠ فى المائـة.",  # alef maqsura, tatweel
+                 "وارتفعت الواردات 30 بالمائة."):
+        c = one(text)
+        assert (c["value"], c["unit"], c["quantity"]) == (30, "%", "percent"), text
+    # Every key of the word tables is a form normalization produces (a fixed point of it).
+    for table in (claims.UNITS, claims.TENS, claims.HUNDREDS, claims.MULTIPLIERS, claims.VAGUE,
+                  claims.PERCENT_AFTER_FI, claims.PERCENT_WORDS):
+        assert all(normalize_arabic(k) == k for k in table), table
+    assert normalize_arabic("المائة") in claims.PERCENT_AFTER_FI
+    assert one("وصل ثلاثمائة مقاتل.")["value"] == 300  # مائة, not only مئة
+    assert one("وصل المئات من الجنود.")["value"] == 100
+
+
+def test_at_least_after_or_before_the_number():
+    c = one("قتل 10 أشخاص على الأقل في القصف.")
+    assert (c["value"], c["qualifier"]) == (10, "at_least")
+    assert one("أصيب على الأقل 25 مدنيا في الهجوم.")["qualifier"] == "at_least"
+    assert one("أصيب 25 مدنيا في الهجوم.")["qualifier"] == "exact"
+
+
+def test_an_addressee_is_not_the_speaker():
+    table = claims_of("وقال وزير الخارجية أنتوني بلينكن إن 8 آلاف جندي وصلوا.",
+                      "وقال للصحافيين إن 3 آلاف جندي آخرين في الطريق.",
+                      "قال المتحدث العسكري للتلفزيون الرسمي إن 200 جندي قتلوا.")
+    assert table["speaker"].tolist() == ["أنتوني بلينكن", "أنتوني بلينكن", "المتحدث العسكري"]
 
 
 def test_speakers():

@@ -132,3 +132,18 @@ def test_counts_from_partitions_fit_like_the_whole_corpus():
     parts = LineCleaner(repeat_min_docs=5).fit_counts(counts, n_docs=6)
     assert parts.repeated_keys_ == whole.repeated_keys_ and len(whole.repeated_keys_) == 2
     assert parts.repeat_threshold(6) == 5 and LineCleaner().repeat_threshold(10_000) == 20
+
+
+def test_app_promotions_in_the_footer_are_chrome():
+    # Any outlet's "sent from our app" footer, not only the seed's wording.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY, "تم نشر هذا الخبر عبر تطبيق نبض", "التطبيق الأول لمتابعة الأخبار العاجلة في العالم العربي",
+        "حمّل التطبيق مجاناً"]}))
+    assert _labels(cleaned)[4:] == ["boilerplate"] * 3
+
+
+def test_a_common_phrase_in_a_headline_is_not_chrome():
+    # «مواقع التواصل الاجتماعي» and «أصوات» are news words, not widget labels.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "فيديو متداول على مواقع التواصل الاجتماعي يثير الجدل في موسكو", "أصوات المدافع", *BODY]}))
+    assert _labels(cleaned)[:2] == ["", ""]

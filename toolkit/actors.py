@@ -93,6 +93,12 @@ def load_merge_rules(path: str | Path | None = None) -> list[MergeRule]:
     return rules
 
 
+def _speech_verbs() -> set[str]:
+    """Verbs of speech (``resources/attribution.yml``), normalized: never a word of a name."""
+    data = yaml.safe_load((RESOURCES / "attribution.yml").read_text("utf-8")) or {}
+    return {normalize_arabic(str(w)) for w in data.get("verbs") or []}
+
+
 def load_patterns(path: str | Path | None = None) -> dict[str, list[tuple[str, ...]]]:
     """Title, connector, institution-head, place-trigger and not-a-name word lists, normalized."""
     path = Path(path or RESOURCES / "actor_patterns.yml")
@@ -271,14 +277,25 @@ class ActorExtractor:
         stop = set(arabic_stop_words())
         special = {w for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers",
                                  "not_name") for words in pats[key] for w in words}
+        verbs = _speech_verbs()
+
+        def is_verb(key: str) -> bool:  # a verb of speech, bare or with و/ف (حذر، وقال)
+            return key in verbs or (key[:1] in "وف" and key[1:] in verbs)
 
         def name_like(key: str, first: bool = True) -> bool:
-            # A name word is not a proclitic in front of a common word (بمنطقة، لرئيس، آمور بأقصى).
+            # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
+            # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
             if any(f in written and len(f) >= 3 for f, cut, _ in _forms(key)[1:]):
                 return False
             return (len(key) >= 2 and not key.startswith("ال") and key not in stop and key not in special
+                    and not is_verb(key)
                     and "ال" + key not in vocabulary and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
                     and not key.isascii())
+
+        def verb_shaped(key: str) -> bool:
+            # A word right after an indefinite trigger can open a relative clause (في منطقة تخضع
+            # لسيطرة، مدينة شهدت): an imperfect (ي/ت/ن + a short stem) or a short perfect in -ت.
+            return is_verb(key) or (len(key) <= 5 and key[:1] in "يتن") or (len(key) <= 4 and key.endswith("ت"))
 
         # 1. gazetteer
         trie = _Trie()
@@ -323,9 +340,11 @@ class ActorExtractor:
 
         def take_name_before(toks, keys, k):
             words = []
+            # A word with و is a name word (روبرت وود) unless it reads as و + a stop word or a verb
+            # (وقال، وتشير; و + a word of the corpus is already refused by name_like).
             while k >= 0 and len(words) < self.max_name_words and \
                     (not words or _plain_gap(toks[k + 1].gap)) and name_like(keys[k], False) \
-                    and not keys[k].startswith("و"):  # وقال، وتشير: a verb, not a name
+                    and not (keys[k].startswith("و") and keys[k][1:] in stop):
                 words.insert(0, k)
                 k -= 1
             n = 1
@@ -396,8 +415,10 @@ class ActorExtractor:
             support[(kind, words)] += n
         pattern_persons = set()
         for (kind, words, surface), n in sorted(found.items()):
-            if len(words) == 1 and support[(kind, words)] < 2:
-                continue  # one word after a title once: as often a verb (أوعز) as a name
+            if len(words) == 1 and support[(kind, words)] < 2 and (kind != "place" or verb_shaped(words[0])):
+                # One word after a title once: as often a verb (أوعز) as a name. After a place
+                # trigger (مدينة بوكروفسك) it is a name unless it reads as a verb.
+                continue
             if support[(kind, words)] < self.min_pattern_share * phrases[words]:
                 continue  # mostly seen without a title: a common word (كانت، بشكل), not a name
             existing = trie.entries.get(self._merge_key(words)[0])

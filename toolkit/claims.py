@@ -11,12 +11,18 @@ quantities (عشرات الآلاف = 10,000–99,999). Dates, years, clock time
 numbers and numbers inside Latin tokens (F-16) are not claims of a quantity and are skipped.
 
 The unit is the counted noun after the number (skipping من and quotes); its kind comes from
-``resources/claim_units.yml``. A number with no noun of its own (ثمة 8 آلاف تم نشرهم) takes the
-unit of the previous number in the same line. The speaker is the subject of the last
-attribution verb before the number (``resources/attribution.yml``): the actor named between the
-verb and إن/أن/«:», else the words there, else the actor just before the verb (بلينكن ...
-حيث قال إن), else the source after بحسب/وفق; a verb with no subject (وأضاف:) continues the
-document's previous speaker.
+``resources/claim_units.yml``; «في المائة» / «بالمئة» / % make a percentage. A number with no noun
+of its own takes the unit of an earlier number of the same sentence only when it is a part of
+that quantity, which Arabic marks with a partitive: «من أصل عشرة آلاف جندي ... ثمة 8 آلاف»,
+«أصيب 30 شخصا، بينهم 4 ...» (منهم، منها، بينهم، بينها, and not more than the whole). «على الأقل»
+after (or before) a number, like «ما لا يقل عن» before it, makes it ``at_least``. Every word list
+is compared in the form ``normalize.normalize_arabic`` gives (مائة -> مايه, مئة -> ميه).
+
+The speaker is the subject of the last attribution verb before the number
+(``resources/attribution.yml``): the actor named between the verb and إن/أن/«:», else the words
+there (an addressee with لل — قال للصحفيين — is not the subject), else the actor just before the
+verb (بلينكن ... حيث قال إن), else the source after بحسب/وفق; a verb with no subject (وأضاف:)
+continues the document's previous speaker.
 """
 
 from __future__ import annotations
@@ -54,18 +60,39 @@ MULTIPLIERS = {"الف": 1e3, "الفا": 1e3, "الاف": 1e3, "الفين": 2e
 VAGUE = {"عشرات": (10, 99), "العشرات": (10, 99), "مئات": (100, 999), "المئات": (100, 999), "ميات": (100, 999),
          "الاف": (1000, 9999), "الالاف": (1000, 9999), "ملايين": (1e6, 9.99e6), "الملايين": (1e6, 9.99e6),
          "بضعه": (3, 9), "بضع": (3, 9)}
+
+
+def _normalized(table: dict) -> dict:
+    """A word table keyed by the forms normalization really produces (مائة -> مايه, مئات -> ميات):
+    tokens are compared after ``normalize_arabic``, so a key it never yields would never match."""
+    out = {}
+    for word, value in table.items():
+        out.setdefault(normalize_arabic(word), value)
+    return out
+
+
+UNITS, TENS, HUNDREDS = _normalized(UNITS), _normalized(TENS), _normalized(HUNDREDS)
+MULTIPLIERS, VAGUE = _normalized(MULTIPLIERS), _normalized(VAGUE)
+# «في المائة» / «في المئة» (two words) and «بالمائة» / «بالمئة» (one): a percentage.
+PERCENT_AFTER_FI = {normalize_arabic(w) for w in ("المائة", "المئة", "المية")}
+PERCENT_WORDS = {normalize_arabic(w) for w in ("بالمائة", "بالمئة", "بالمية")}
+# A part of an earlier quantity: «من أصل» before the whole, «منهم»/«بينهم» before the part.
+WHOLE_MARKERS = [tuple(normalize_arabic(w).split()) for w in ("من أصل", "أصل")]
+PART_MARKERS = [tuple(normalize_arabic(w).split()) for w in
+                ("من بينهم", "من بينها", "منهم", "منها", "بينهم", "بينها", "ومنهم", "وبينهم", "ومنها", "وبينها")]
+AT_LEAST_AFTER = tuple(normalize_arabic(w) for w in ("على", "الأقل"))
 MONTHS = {normalize_arabic(m) for m in (
     "يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
     "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين").split()}
 YEAR_WORDS = {normalize_arabic(w) for w in "عام العام سنة السنة لعام".split()}
 REFERENCE_WORDS = {normalize_arabic(w) for w in "المادة مادة رقم البند بند الفقرة فقرة القرار قرار الساعة".split()}
-QUALIFIERS = [  # normalized words before the number -> qualifier
-    (("ما", "يصل", "الي"), "up_to"), (("ما", "يقارب"), "about"), (("ما", "يقرب", "من"), "about"),
-    (("ما", "لا", "يقل", "عن"), "at_least"), (("ما", "يزيد", "علي"), "more_than"),
-    (("ما", "يزيد", "عن"), "more_than"), (("اكثر", "من"), "more_than"), (("ازيد", "من"), "more_than"),
-    (("اقل", "من"), "less_than"), (("نحو",), "about"), (("حوالي",), "about"), (("قرابه",), "about"),
-    (("زهاء",), "about"), (("حتي",), "up_to"),
-]
+QUALIFIERS = [(tuple(normalize_arabic(w).split()), name) for w, name in (  # words before the number
+    ("ما يصل إلى", "up_to"), ("ما يقارب", "about"), ("ما يقرب من", "about"),
+    ("ما لا يقل عن", "at_least"), ("لا يقل عن", "at_least"), ("على الأقل", "at_least"),
+    ("ما يزيد على", "more_than"), ("ما يزيد عن", "more_than"), ("أكثر من", "more_than"),
+    ("أزيد من", "more_than"), ("أقل من", "less_than"), ("نحو", "about"), ("حوالي", "about"),
+    ("قرابة", "about"), ("زهاء", "about"), ("حتى", "up_to"),
+)]
 
 
 def _load_yaml(name: str) -> dict:
@@ -215,7 +242,7 @@ class ClaimExtractor:
     def _line_claims(self, text, offset, mentions, previous, line_no):
         toks = _tokens(text)
         claims, i = [], 0
-        last_unit = ("", "")
+        whole = None  # (unit, kind, value, sentence start, first token) of the last claim with a unit
         while i < len(toks):
             parsed = self._number_at(text, toks, i)
             if parsed is None:
@@ -232,11 +259,13 @@ class ClaimExtractor:
                 self._skip("year")
                 i = last + 1
                 continue
+            sentence = self._sentence_start(toks, first)
             if not unit:
-                unit, kind = last_unit
+                if whole and self._part_of(toks, whole, first, value, sentence):
+                    unit, kind = whole[0], whole[1]
             else:
-                last_unit = (unit, kind)
-            q = self._qualifier(toks, first)
+                whole = (unit, kind, value, sentence, first)
+            q = self._qualifier(toks, first) or self._qualifier_after(toks, last)
             claims.append({
                 "start": offset + toks[first].start, "end": offset + toks[parsed[4]].end,
                 "value": float(value), "value_max": float(value_max) if value_max is not None else float("nan"),
@@ -337,9 +366,9 @@ class ClaimExtractor:
         j = last + 1
         if j < len(toks) and toks[j].kind == "pct":
             return "%", "percent", j
-        if j + 1 < len(toks) and toks[j].key in ("في", "بال") and toks[j + 1].key in ("الميه", "المئه", "المائه"):
+        if j + 1 < len(toks) and toks[j].key == "في" and toks[j + 1].key in PERCENT_AFTER_FI:
             return "%", "percent", j + 1
-        if j < len(toks) and toks[j].key in ("بالميه", "بالمئه", "بالمائه"):
+        if j < len(toks) and toks[j].key in PERCENT_WORDS:
             return "%", "percent", j
         if j < len(toks) and toks[j].key == "من" and j + 1 < len(toks):
             j += 1
@@ -361,6 +390,30 @@ class ClaimExtractor:
                 return name
         return None
 
+    @staticmethod
+    def _qualifier_after(toks, last):
+        """«على الأقل» right after the number (and its counted noun): at least."""
+        j = last + 1
+        if tuple(t.key for t in toks[j:j + 2]) == AT_LEAST_AFTER and \
+                not any(c in toks[j].gap for c in ".;؛:؟!"):
+            return "at_least"
+        return None
+
+    @staticmethod
+    def _part_of(toks, whole, first, value, sentence) -> bool:
+        """Whether the number at ``first`` (no noun of its own) is a part of the earlier quantity
+        ``whole``: same sentence, not larger, and a partitive marks the whole or the part."""
+        unit, _, whole_value, whole_sentence, whole_first = whole
+        if whole_sentence != sentence or value > whole_value:
+            return False
+        keys = [t.key for t in toks]
+
+        def preceded(at, markers, reach):
+            return any(tuple(keys[k:k + len(m)]) == m for m in markers
+                       for k in range(max(0, at - len(m) - reach), at - len(m) + 1))
+
+        return preceded(whole_first, WHOLE_MARKERS, 0) or preceded(first, PART_MARKERS, 1)
+
     # ------------------------------------------------------------------ speakers
     @staticmethod
     def _within(mentions, lo: int, hi: int) -> list:
@@ -378,7 +431,14 @@ class ClaimExtractor:
         end = v + 1
         while end < stop and toks[end].key not in self._complementizers and ":" not in toks[end].gap:
             end += 1
-        words = [t for t in toks[v + 1:end] if t.kind == "word" and not self._time_word(t.key)]
+        words, addressee = [], False
+        for t in toks[v + 1:end]:
+            if t.kind != "word":
+                continue
+            # An addressee phrase (للتلفزيون الرسمي): the لل word and the article words after it.
+            addressee = self._addressee(t.key) or (addressee and t.key.startswith("ال") and not t.gap.strip())
+            if not addressee and not self._time_word(t.key):
+                words.append(t)
         if mentions and words:
             lo, hi = offset + toks[v].end, offset + (toks[end].start if end < len(toks) else len(text))
             inside = [m for m in self._within(mentions, lo, hi) if m[1] <= hi]
@@ -394,7 +454,13 @@ class ClaimExtractor:
     @staticmethod
     def _time_word(key: str) -> bool:
         return key in {"اليوم", "امس", "مساء", "صباح", "السبت", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء",
-                       "الخميس", "الجمعه", "للصحفيين", "في", "خلال"}
+                       "الخميس", "الجمعه", "في", "خلال"}
+
+    @staticmethod
+    def _addressee(key: str) -> bool:
+        """A word with the preposition لـ and the article (للصحفيين، للصحافة، للتلفزيون): whom the
+        words were said to, not who said them; a subject is never governed by a preposition."""
+        return key.startswith("لل") and len(key) >= 5
 
     @classmethod
     def _sentence_text(cls, toks, text, i, limit: int = 600) -> str:

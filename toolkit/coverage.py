@@ -20,10 +20,14 @@ How it decides (on the topic model's sample of paragraphs, in the driving proces
 2. **Reach.** Which documents are about the candidate, judged by what distinguishes a subject
    from news in general: its words. The candidate's lexical profile is built as the
    separation builds a focus profile (TF-IDF over the paragraphs closest to the candidate,
-   document frequencies from the sample); a document is *on* the candidate when it uses the
-   profile's leading terms (``profile_terms``) more than a document of the corpus would by
-   chance: when at least ``min_shared_terms`` of them occur in it. Reach is the share of
-   documents on the candidate.
+   document frequencies from the sample); a document is *on* the candidate when at least
+   ``min_shared_terms`` (3) of the profile's ``profile_terms`` (10) leading terms occur in it:
+   one shared word is chance, several of a subject's distinctive words are the subject. Reach
+   is the share of documents on the candidate. Measured: 69-88 % on twelve query-like corpora
+   of the separation benchmark (40 on-theme articles and 12 others each) and 100 % on the seed
+   articles; 22 % on the dev split (a month of every section) and 32 % on one day of it.
+   On corpora larger than ``topic_sample_size`` paragraphs the decision is made on the topic
+   model's sample, so a document counts the words of its sampled paragraphs only.
 3. **Decision.** A dominant coverage holds most of the documents: reach at least
    ``dominant_share``. Otherwise the collection is mixed.
 4. **The focus of a dominant coverage.** The separation's focus vector is the candidate; its
@@ -152,7 +156,7 @@ class CoverageFinder:
                     f"({self.reach_:.0%}, at least {self.dominant_share:.0%} needed) share its words ({words}); "
                     f"it is separated as if that coverage were the focus.")
         largest = self.evidence_.get("largest_topic_share")
-        topic_note = f"; its largest topic holds {largest:.0%} of the paragraphs" if largest else ""
+        topic_note = f"; its largest topic holds {largest:.0%} of the paragraphs" if largest and largest < 1 else ""
         return (f"No focus given: a mixed collection — no subject holds most of the documents (the corpus's "
                 f"centre, {words}, reaches {on} of {self.documents_} documents, {self.reach_:.0%}, under "
                 f"{self.dominant_share:.0%}{topic_note}). There is no coverage under study: every article is "

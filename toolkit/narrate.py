@@ -137,7 +137,8 @@ class ArabicTable:
     def _repr_html_(self) -> str:
         # A fixed id from the content (not pandas' random one): a rerun saves the same notebook.
         uuid = hashlib.sha1(self.df.to_csv().encode("utf-8")).hexdigest()[:10]
-        return (self.df.style.set_uuid(uuid).hide(axis="index")
+        # Scraped text may hold markup: shown as text, never rendered.
+        return (self.df.style.format(escape="html").set_uuid(uuid).hide(axis="index")
                 .set_properties(subset=self.arabic_columns, **{"direction": "rtl", "text-align": "right"})
                 .to_html())
 

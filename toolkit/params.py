@@ -113,12 +113,22 @@ def project_root(start: str | Path | None = None) -> Path:
 
 def absolute_path(value: str | Path, base: str | Path | None = None) -> str:
     """``value`` (``~`` expanded) made absolute against ``base``, the project folder by default."""
-    path = Path(str(value)).expanduser()
+    try:
+        path = Path(str(value)).expanduser()
+    except RuntimeError:  # ~user with no such user: one line, not a traceback
+        raise ParameterError(f"{value}: unknown home folder in the path") from None
     return str((Path(base) if base is not None else project_root()).joinpath(path).resolve())
 
 
+def _is_relative(value) -> bool:
+    try:
+        return not Path(str(value)).expanduser().is_absolute()
+    except RuntimeError:  # ~user with no such user: absolute_path says so
+        return False
+
+
 def _resolve_paths(params: dict[str, Any], base: Path) -> None:
-    gold_was_relative = params["gold"] not in (None, "") and not Path(str(params["gold"])).expanduser().is_absolute()
+    gold_was_relative = params["gold"] not in (None, "") and _is_relative(params["gold"])
     for key in PATH_KEYS:
         value = params[key]
         params[key] = absolute_path(value, base) if value not in (None, "") else None

@@ -456,7 +456,8 @@ def interactive_table(df: pd.DataFrame, table_id: str, arabic_columns=ARABIC_COL
                       max_rows: int = 1000, csv: str | None = None, page_length: int = 10) -> str:
     """A searchable, sortable table (itables/DataTables, offline) of the first ``max_rows`` rows;
     ``csv`` names the file with all of them. Text cells are escaped and bidi-isolated as in
-    :func:`html_table`; numbers stay numbers, so that they sort as numbers."""
+    :func:`html_table`; numeric columns without missing values stay numbers, so that they sort
+    as numbers (a column with gaps is sent as text)."""
     from itables import to_html_datatable
 
     shown = df.head(max_rows)
@@ -632,8 +633,8 @@ def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radiu
     """The "Source lines" section: each document's lines with their label, reason and anchor.
 
     A corpus of up to ``all_below`` lines is shown whole. A larger one shows the ``targets``
-    (the (doc, line) pairs the page links to) with ``radius`` lines around each, at most
-    ``max_lines`` lines, the gaps marked; the whole table is ``tables/lines.csv``. ``lines``
+    (the (doc, line) pairs the page links to) with ``radius`` lines around each (over
+    ``max_lines`` lines, the linked lines alone), the gaps marked; the whole table is ``tables/lines.csv``. ``lines``
     has doc, line, label, reason and text.
     """
     from html import escape
@@ -642,7 +643,9 @@ def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radiu
     context = len(table) > all_below
     ends = table.groupby("doc", sort=False).apply(lambda g: (g.index[0], g.index[-1]), include_groups=False)
     if context:
-        table = _context_rows(table, set(targets), radius).head(max_lines)
+        table = _context_rows(table, set(targets), radius)
+        if len(table) > max_lines:  # every linked line stays; the lines around them go first
+            table = _context_rows(table, set(targets), 0)
     parts = [REPORT_CSS]
     for doc, part in table.groupby("doc", sort=False):
         meta = [v for v in (links.outlet.get(doc, ""), links.date.get(doc, "")[:10]) if v]
@@ -733,8 +736,9 @@ def coverage_sentence(info: dict) -> str:
     return bidi_html(f"the corpus's dominant topic ({origin})" if origin else "the corpus's dominant topic")
 
 
-def kept_sentence(line_labels: pd.DataFrame, runs: pd.DataFrame) -> str:
-    """Lines kept and set aside, by label, as one HTML sentence."""
+def kept_sentence(line_labels: pd.DataFrame, runs: pd.DataFrame, mixed: bool = False) -> str:
+    """Lines kept and set aside, by label, as one HTML sentence (``mixed``: a collection with no
+    coverage under study, where kept lines are those that belong to their articles)."""
     counts = line_labels["label"].value_counts()
     total = len(line_labels)
     kept = int(counts.get("core", 0))
@@ -742,7 +746,8 @@ def kept_sentence(line_labels: pd.DataFrame, runs: pd.DataFrame) -> str:
     by_label = ", ".join(f'<span class="tk-label tk-label-{lab}">{lab}</span> {int(counts[lab])}'
                          for lab in LABEL_ORDER if counts.get(lab, 0))
     kept_docs = line_labels.loc[line_labels["label"] == "core", "doc"].nunique()
-    return (f"<b>Kept</b> as coverage: <b>{kept}</b> lines ({kept / max(total, 1):.0%}) in {kept_docs} documents. "
+    kept_as = "as belonging to their articles" if mixed else "as coverage"
+    return (f"<b>Kept</b> {kept_as}: <b>{kept}</b> lines ({kept / max(total, 1):.0%}) in {kept_docs} documents. "
             f"<b>Set aside</b>: <b>{aside}</b> lines ({by_label}) in <b>{len(runs)}</b> runs, "
             f"{int(runs['label'].isin(['insert', 'related']).sum()) if len(runs) else 0} of them glued-in text or "
             "related-articles blocks:")

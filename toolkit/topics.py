@@ -562,7 +562,7 @@ def topics_over_time(topic_model: TopicModel, texts: list[str], dates, max_bins:
 
     ``texts``: the paragraphs the model was fitted on; ``dates``: their documents' dates
     (missing allowed). Days are the time steps; with more than ``max_bins`` distinct days they
-    are grouped into ``max_bins`` equal spans (each named by its first day). Returns BERTopic's
+    are grouped into ``max_bins`` spans of consecutive days (each named by its first day). Returns BERTopic's
     frame (Topic, Words, Frequency, Timestamp; words in the corpus spelling) and, when a view
     over time cannot be drawn, the reason (else None).
     """
@@ -578,8 +578,8 @@ def topics_over_time(topic_model: TopicModel, texts: list[str], dates, max_bins:
     topic_ids = np.asarray(model.topics_)[dated]
     n_days = days.iloc[dated].nunique()
     frame = _isolated(model).topics_over_time(
-        [texts[i] for i in dated], list(days.iloc[dated]), topics=[int(t) for t in topic_ids],
-        nr_bins=max_bins if n_days > max_bins else None,
+        [texts[i] for i in dated], list(_span_starts(days.iloc[dated], max_bins)), topics=[int(t) for t in topic_ids],
+        nr_bins=None,
         # BERTopic looks a topic's global words up by its rank among the topics present, which
         # is only right when every topic has a dated paragraph.
         global_tuning=set(topic_ids.tolist()) == set(int(t) for t in model.topic_sizes_))
@@ -587,6 +587,19 @@ def topics_over_time(topic_model: TopicModel, texts: list[str], dates, max_bins:
     frame = frame.sort_values(["Timestamp", "Topic"], kind="stable").reset_index(drop=True)
     reason = None if n_days > 1 else f"every dated paragraph has the same date ({days.iloc[dated[0]].date()})"
     return frame, reason
+
+
+def _span_starts(days: pd.Series, max_bins: int) -> pd.Series:
+    """Each day mapped to the first day of its span: the distinct days, in order, split into at
+    most ``max_bins`` groups of consecutive days. (BERTopic's own ``nr_bins`` cuts the time axis
+    with ``pd.cut`` and names a bin by its left edge, a day before the first article or a day
+    outside the bin.)"""
+    distinct = np.sort(days.unique())
+    first_of = {}
+    for group in np.array_split(distinct, min(max_bins, len(distinct))):
+        for day in group:
+            first_of[day] = group[0]
+    return days.map(first_of)
 
 
 def topics_per_outlet(topic_model: TopicModel, texts: list[str], outlets) -> tuple[pd.DataFrame, str | None]:
