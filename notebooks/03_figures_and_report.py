@@ -82,7 +82,7 @@ topic_labels = {int(t): f"{'outliers' if t == -1 else t}: " + " ".join(str(w).sp
 links = SourceLinks(documents)  # anchors of the "Source lines" section, for every finding's link
 # Rows of a searchable table shown in the page (the CSV tables hold them all): enough to browse,
 # few enough that the page of a corpus of thousands of documents stays under ~20 MB.
-TOP_ROWS = 2000
+TOP_ROWS = 500
 labelled_lines = line_labels.merge(lines[["doc", "line", "text"]], on=["doc", "line"], how="left")
 by_source = documents["source"].ne("").all()
 # Figures name a document by its number and title, not its file name; an outlet by its name.

@@ -403,6 +403,18 @@ def _text(value) -> str:
     return str(value)
 
 
+#: A source line longer than this is shown cut (a scraped page can be one 20 MB line).
+SHOWN_LINE_CHARS = 3000
+
+
+def _cut(text: str, limit: int = SHOWN_LINE_CHARS) -> str:
+    """``text`` up to ``limit`` characters (at a word boundary), the rest counted."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return f"{head} … [{len(text) - len(head):,} more characters; the whole line is in the source file]"
+
+
 def html_table(df: pd.DataFrame, arabic_columns=ARABIC_COLUMNS, max_rows: int = 200, html_columns=(),
                csv: str | None = None) -> str:
     """A static HTML table: Arabic columns right-to-left and right-aligned, runs of the other
@@ -656,7 +668,7 @@ def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radiu
         for position, r in zip(part.index, part.itertuples(index=False)):
             if context and position > previous + 1:
                 rows.append(gap)
-            text = _text(r.text)
+            text = _cut(_text(r.text))
             rows.append(f'<tr id="{links.line_id(doc, r.line)}"><td class="ln">{int(r.line)}</td>'
                         f'<td class="tk-label tk-label-{escape(r.label)}">{escape(r.label)}</td>'
                         f'<td class="ar" dir="rtl">{bidi_html(text, "rtl")}</td>'
