@@ -393,11 +393,7 @@ class FocusSeparator:
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
-        result = SEPARATION.check(pd.DataFrame({
-            "doc": segments["doc"].values, "segment": segments["segment"].values,
-            "label": labels.astype(str), "score": np.round(scores, 4), "reason": reasons.astype(str),
-        }), "separate.fit")
-        return result, pieces
+        return _separation_table(segments, labels, scores, reasons), pieces
 
     # --------------------------------------------------------------- helpers
     def evidence(self, scores: np.ndarray, texts) -> tuple[np.ndarray, np.ndarray]:
@@ -458,13 +454,8 @@ class FocusSeparator:
                 reasons[idx[j]] = (f"glued in from another article (splice probability {run.probability:.2f} >= "
                                    f"{self.splice_threshold:.2f}; its words off the focus: lexical evidence "
                                    f"{l_run:.2f} < {self.glued_lexical_limit:g})")
-            pieces.append({"doc": doc, "kind": "glued-in run", "first_line": int(segments["line"].iat[idx[run.start]]),
-                           "paragraphs": int(run.stop - run.start), "mean_evidence": round(z_run, 3),
-                           "lexical_evidence": round(l_run, 3), "splice_probability": run.probability,
-                           "cohesion_with_article": run.evidence["emb_centroid"],
-                           "shared_terms": run.evidence["term_coverage"],
-                           "decision": "insert: foreign to its article",
-                           "text": _first_words(segments["text"].iat[idx[run.start]])})
+            pieces.append(_run_piece(doc, "glued-in run", run, idx, segments, "insert: foreign to its article",
+                                     mean_evidence=round(z_run, 3), lexical_evidence=round(l_run, 3)))
 
     def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces) -> None:
         """An off-focus run inside an on-focus document stays core unless the splice detector
@@ -545,21 +536,12 @@ class FocusSeparator:
                     else:
                         reasons[idx[j]] = (f"kept: foreign-looking to the splice detector (probability "
                                            f"{run.probability:.2f}), but without a focus nothing confirms it")
-                pieces.append({"doc": doc, "kind": "foreign-looking run (no focus)",
-                               "first_line": int(segments["line"].iat[idx[run.start]]),
-                               "paragraphs": int(run.stop - run.start), "splice_probability": run.probability,
-                               "cohesion_with_article": run.evidence["emb_centroid"],
-                               "shared_terms": run.evidence["term_coverage"],
-                               "decision": ("insert: foreign to its article" if set_aside else
-                                            "core: kept for reading (glued_without_focus is off)"),
-                               "text": _first_words(segments["text"].iat[idx[run.start]])})
+                pieces.append(_run_piece(doc, "foreign-looking run (no focus)", run, idx, segments,
+                                         "insert: foreign to its article" if set_aside else
+                                         "core: kept for reading (glued_without_focus is off)"))
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
-        result = SEPARATION.check(pd.DataFrame({
-            "doc": segments["doc"].values, "segment": segments["segment"].values,
-            "label": labels.astype(str), "score": np.round(scores, 4), "reason": reasons.astype(str),
-        }), "separate.label")
-        return result, pieces
+        return _separation_table(segments, labels, scores, reasons), pieces
 
     def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:
         """A short line without a sentence end right before an insert run is its headline."""
@@ -614,6 +596,25 @@ class FocusSeparator:
             labels[i] = "insert"
             reasons[i] = (f"separate article after the related-articles block ending at line {cut} "
                           f"(similarity to the article {similarity:.2f} < {needed:.2f})")
+
+
+def _separation_table(segments: pd.DataFrame, labels, scores, reasons) -> pd.DataFrame:
+    """``schema.SEPARATION`` from one partition's per-paragraph decisions."""
+    return SEPARATION.check(pd.DataFrame({
+        "doc": segments["doc"].values, "segment": segments["segment"].values,
+        "label": np.asarray(labels).astype(str), "score": np.round(scores, 4),
+        "reason": np.asarray(reasons).astype(str),
+    }), "separate.label_partition")
+
+
+def _run_piece(doc, kind: str, run, idx, segments: pd.DataFrame, decision: str, **focus_evidence) -> dict:
+    """The report's record of a run the splice detector found (``pieces_``): where it is, the
+    focus evidence when there is a focus, the detector's evidence and the decision."""
+    return {"doc": doc, "kind": kind, "first_line": int(segments["line"].iat[idx[run.start]]),
+            "paragraphs": int(run.stop - run.start), **focus_evidence,
+            "splice_probability": run.probability, "cohesion_with_article": run.evidence["emb_centroid"],
+            "shared_terms": run.evidence["term_coverage"], "decision": decision,
+            "text": _first_words(segments["text"].iat[idx[run.start]])}
 
 
 def _leave_one_out_cohesion(E: np.ndarray) -> np.ndarray:
