@@ -92,3 +92,22 @@ def test_a_foreign_run_that_shares_the_focus_words_stays(fitted):
     off_focus[4:7] = 0.2                           # the glued economy run does not
     runs = detector.find_runs(spliced, off_focus, below=1.0)
     assert [(r.start, r.stop) for r in runs] == [(4, 7)]
+
+
+def test_a_run_far_less_on_the_focus_than_its_article_goes_from_a_lower_probability(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)
+    p, _ = detector.run_probability(spliced, 4, 7)
+    evidence = np.full(len(spliced), 2.5)          # the host is well on the focus
+    evidence[4:7] = 0.6                            # the run is under the lexical threshold
+    # Above the plain threshold nothing goes; the relative gate lets it go from p - 0.01.
+    assert detector.find_runs(spliced, evidence, below=1.0, threshold=min(1.0, p + 0.01)) == []
+    runs = detector.find_runs(spliced, evidence, below=1.0, threshold=min(1.0, p + 0.01),
+                              relative_below=0.3, relative_threshold=p - 0.01)
+    assert [(r.start, r.stop) for r in runs] == [(4, 7)]
+    assert runs[0].evidence["run_focus"] == 0.6 and runs[0].evidence["host_focus"] == 2.5
+    # A run about as much on the focus as its host (0.6 vs 1.0: a ratio over 0.3) stays.
+    evidence[:] = 1.0
+    evidence[4:7] = 0.6
+    assert detector.find_runs(spliced, evidence, below=1.0, threshold=min(1.0, p + 0.01),
+                              relative_below=0.3, relative_threshold=p - 0.01) == []

@@ -30,7 +30,10 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    foreign to the rest of it (probability from ``splice_threshold``). Such a run is set aside
    when its words are also off the focus (mean lexical evidence under 1): a run glued in from
    a neighbouring subject embeds as close to the focus as its host, but does not use the
-   focus's words, while a part of the article on another facet of the focus does.
+   focus's words, while a part of the article on another facet of the focus does. A run whose
+   lexical evidence is also far below its own article's (at most ``relative_lexical_limit``
+   times the rest of the document's) goes from the lower ``relative_splice_threshold``: it
+   is another story, though it shares the corpus's general words (forces, talks, the war).
 5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
    ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, is
    off the focus as a whole, however similar its embeddings.
@@ -135,6 +138,11 @@ class FocusSeparator:
         on the focus as its host, but not higher); None: no search.
     glued_lexical_limit : a run found by the search is set aside when its mean lexical evidence
         is under this (1: under the lexical threshold).
+    relative_splice_threshold, relative_lexical_limit : a run under ``glued_lexical_limit``
+        whose mean lexical evidence is also at most ``relative_lexical_limit`` times the rest of
+        its document's is set aside from this lower splice probability (None: not used). A
+        piece glued in from a neighbouring subject shares the corpus's general words of the
+        focus (forces, talks, the war) but not what its host says about the focus.
     confirm_threshold : the splice probability from which an off-focus run (step 6) counts as
         foreign to its article.
     min_learning_documents : documents needed to learn the splice detector.
@@ -157,7 +165,8 @@ class FocusSeparator:
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
-                 splice_threshold=0.95, glued_lexical_limit=1.0, confirm_threshold=0.8, min_learning_documents=20,
+                 splice_threshold=0.95, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
+                 relative_lexical_limit=0.3, confirm_threshold=0.8, min_learning_documents=20,
                  glued_without_focus=False, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
@@ -175,6 +184,8 @@ class FocusSeparator:
         self.splice_threshold = splice_threshold
         self.confirm_threshold = confirm_threshold
         self.glued_lexical_limit = glued_lexical_limit
+        self.relative_splice_threshold = relative_splice_threshold
+        self.relative_lexical_limit = relative_lexical_limit
         self.min_learning_documents = min_learning_documents
         self.glued_without_focus = glued_without_focus
         self.random_state = random_state
@@ -441,19 +452,27 @@ class FocusSeparator:
         document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
         # Without a focus (lexical_evidence None) foreignness to the article alone decides.
         return detector.find_runs(document, None if lexical_evidence is None else lexical_evidence[idx],
-                                  below=self.glued_lexical_limit, threshold=self.splice_threshold)
+                                  below=self.glued_lexical_limit, threshold=self.splice_threshold,
+                                  relative_below=self.relative_lexical_limit,
+                                  relative_threshold=self.relative_splice_threshold)
 
     def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                               pieces) -> None:
         for run in glued:
             z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
             l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
+            if run.probability >= self.splice_threshold:
+                why = (f"splice probability {run.probability:.2f} >= {self.splice_threshold:.2f}; its words off "
+                       f"the focus: lexical evidence {l_run:.2f} < {self.glued_lexical_limit:g}")
+            else:
+                host = run.evidence.get("host_focus", float("nan"))
+                why = (f"splice probability {run.probability:.2f} >= {self.relative_splice_threshold:.2f}; its "
+                       f"words far less on the focus than its article's: lexical evidence {l_run:.2f} <= "
+                       f"{self.relative_lexical_limit:g} x {host:.2f}")
             for j in range(run.start, run.stop):
                 states[j] = 1
                 labels[idx[j]] = "insert"
-                reasons[idx[j]] = (f"glued in from another article (splice probability {run.probability:.2f} >= "
-                                   f"{self.splice_threshold:.2f}; its words off the focus: lexical evidence "
-                                   f"{l_run:.2f} < {self.glued_lexical_limit:g})")
+                reasons[idx[j]] = f"glued in from another article ({why})"
             pieces.append(_run_piece(doc, "glued-in run", run, idx, segments, "insert: foreign to its article",
                                      mean_evidence=round(z_run, 3), lexical_evidence=round(l_run, 3)))
 

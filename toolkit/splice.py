@@ -359,17 +359,24 @@ class SpliceDetector:
         return p, {f: round(float(v), 3) for f, v in zip(FEATURES, X[0])}
 
     def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
-                  threshold: float | None = None) -> list[Run]:
+                  threshold: float | None = None, relative_below: float | None = None,
+                  relative_threshold: float | None = None) -> list[Run]:
         """The runs of ``doc`` set aside as foreign, in document order.
 
         ``focus_evidence`` (one value per paragraph): when given, only a run whose mean is
         under ``below`` is set aside (the separation passes the lexical focus evidence, so a
         part of the article on another facet of the focus, which shares its words, stays).
         ``threshold``: instead of ``threshold_``.
+        ``relative_below``, ``relative_threshold``: a run whose mean focus evidence is also at
+        most ``relative_below`` times the rest of its document's is set aside from the lower
+        probability ``relative_threshold``: a piece far less about the focus than the article
+        it sits in, and foreign-looking to it, is another story even when the corpus's words
+        of the focus are common enough to reach ``below``.
         """
         if self.model_ is None:
             return []
         threshold = self.threshold_ if threshold is None else threshold
+        relative = focus_evidence is not None and relative_below is not None and relative_threshold is not None
         remaining = np.arange(len(doc))
         runs: list[Run] = []
         for _ in range(self.max_runs):
@@ -377,18 +384,26 @@ class SpliceDetector:
             if len(part) < self.min_host + 1:
                 break
             p, a, b = self._scores(part)
+            accepted = p >= threshold
+            run_mean = host_mean = None
             if focus_evidence is not None and len(p):
-                z = np.asarray(focus_evidence, dtype=np.float64)[remaining]
+                z = np.minimum(np.asarray(focus_evidence, dtype=np.float64)[remaining], 1e6)
                 cum = np.concatenate([[0.0], np.cumsum(z)])
-                p = np.where((cum[b] - cum[a]) / (b - a) < below, p, 0.0)
-            if not len(p):
+                run_sum = cum[b] - cum[a]
+                run_mean = run_sum / (b - a)
+                host_mean = (cum[-1] - run_sum) / np.maximum(len(z) - (b - a), 1)
+                off = run_mean < below
+                accepted = off & (accepted | (relative & (p >= (relative_threshold or 0))
+                                              & (run_mean <= (relative_below or 0) * host_mean)))
+            if not len(p) or not accepted.any():
                 break
+            p = np.where(accepted, p, -1.0)
             best = int(np.argmax(p))  # first of equal maxima: the same run on every machine
-            if p[best] < threshold:
-                break
             start, stop = int(a[best]), int(b[best])
             X = run_features(part, a[best:best + 1], b[best:best + 1], self._lexicon())[0]
             evidence = {f: round(float(v), 3) for f, v in zip(FEATURES, X)}
+            if run_mean is not None:
+                evidence.update(run_focus=round(float(run_mean[best]), 3), host_focus=round(float(host_mean[best]), 3))
             runs.append(Run(int(remaining[start]), int(remaining[stop - 1]) + 1, round(float(p[best]), 4), evidence))
             remaining = np.concatenate([remaining[:start], remaining[stop:]])
         return sorted(runs, key=lambda r: r.start)
