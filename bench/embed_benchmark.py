@@ -11,7 +11,10 @@ sampled with a fixed seed) this prints, in one run:
   performs for these tokens, and counting the FLOPs the toolkit pass actually executes,
   against numpy's float32 matmul GFLOPS measured in the same run;
 - the minimum and mean cosine similarity between the two backends' vectors, and how many
-  paragraphs get identical token ids from both tokenizers.
+  paragraphs get identical token ids from both tokenizers;
+- batch independence: 100 paragraphs embedded one at a time, in the whole run's batch, and in
+  the reversed batch; how many vectors differ in any bit, and the max abs difference (0 and 0:
+  a text's vector does not depend on the texts it is embedded with).
 
 usage: python bench/embed_benchmark.py [--corpus ../shared/corpora/saudinewsnet-dev] [--n 1000]
        [--device cpu|cuda] [--precision auto|bfloat16|float32]
@@ -118,6 +121,14 @@ def main() -> int:
     same = sum(a == b for a, b in zip(reference._tokenizer.encode(paragraphs, out_type=int, add_bos=True, add_eos=True),
                                       encoder.tokenizer.encode(paragraphs)))
     print(f"identical token ids: {same} of {len(paragraphs)} paragraphs")
+
+    probe = min(100, len(paragraphs))
+    alone = np.vstack([encoder.encode([p]) for p in paragraphs[:probe]])
+    reversed_batch = encoder.encode(paragraphs[::-1])[::-1]
+    for name, other in (("in the whole batch", vectors[:probe]), ("in the reversed batch", reversed_batch[:probe])):
+        differing = int((~np.all(alone == other, axis=1)).sum())
+        print(f"batch independence, alone vs {name}: {differing} of {probe} vectors differ, "
+              f"max abs difference {np.abs(alone - other).max():.3g}")
     return 0
 
 

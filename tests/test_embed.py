@@ -73,3 +73,27 @@ def test_embed_command_writes_one_vector_per_line(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "toolkit", "embed", str(tmp_path / "nope.txt"), "x.npy"],
                              capture_output=True, text=True, timeout=300)
     assert missing.returncode == 2 and "nope.txt: no such file" in missing.stderr
+
+
+def test_cache_filled_by_another_corpus_gives_the_same_bits(tmp_path, embedder, seed_segments):
+    """A checkout whose cache holds vectors computed in another corpus's batches writes the
+    same vectors as one with an empty cache (issue 15: the same tables on every machine)."""
+    texts = list(dict.fromkeys(seed_segments["text"].tolist()))
+    shared = texts[5::9]  # real seed texts that both corpora contain
+    other_corpus = [t for t in texts[:60] if t not in shared] + shared + PARAGRAPHS
+    corpus = shared + [t for t in texts[60:] if t not in shared]
+    filled = EmbeddingCache(tmp_path / "filled", embedder.cache_key)
+    embed_texts(other_corpus, embedder, filled)
+    from_filled, stats = embed_texts(corpus, embedder, EmbeddingCache(tmp_path / "filled", embedder.cache_key))
+    assert stats["cached"] == len(shared) and stats["computed"] == len(corpus) - len(shared)
+    from_empty, _ = embed_texts(corpus, embedder, EmbeddingCache(tmp_path / "empty", embedder.cache_key))
+    alone = np.vstack([embedder.embed([t]) for t in shared])
+    assert from_filled.tobytes() == from_empty.tobytes()
+    assert from_filled[:len(shared)].tobytes() == alone.tobytes()
+
+
+def test_cache_key_names_the_batch_independent_vectors(embedder):
+    from toolkit.encoder import cache_key
+
+    assert embedder.cache_key == cache_key("float32") or embedder.cache_key == cache_key("bfloat16")
+    assert "-v3-" in embedder.cache_key  # v1/v2 vectors depend on their batch: never reused

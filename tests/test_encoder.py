@@ -34,11 +34,36 @@ def test_vectors_match_the_reference(reference, precision):
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
 
 
-def test_batching_does_not_change_vectors():
-    encoder = UseEncoder(device="cpu", threads=2, precision="float32", token_budget=64)
-    together = encoder.encode(PARAGRAPHS)
-    alone = np.vstack([encoder.encode([p]) for p in PARAGRAPHS])
-    assert np.allclose(together, alone, atol=1e-5)
+def _probes_and_batches(texts):
+    """Real seed-corpus texts: short lines, and paragraphs of 150-400 tokens joined from
+    consecutive lines (long buckets hold few texts per block, where row position once
+    mattered), with two different sets of other texts to share their batches."""
+    long = [" ".join(texts[i:i + k]) for i, k in ((0, 6), (10, 8), (20, 10), (30, 7), (40, 9), (50, 12))]
+    probes = [texts[3], texts[17], texts[42], PARAGRAPHS[4], *long[:3]]
+    batch_a = texts[:70] + long[3:] + probes
+    batch_b = list(reversed(probes)) + texts[70:] + [PARAGRAPHS[0]] + long
+    return probes, batch_a, batch_b
+
+
+def test_a_texts_vector_does_not_depend_on_its_batch(seed_segments):
+    texts = seed_segments["text"].tolist()
+    probes, batch_a, batch_b = _probes_and_batches(texts)
+    encoder = UseEncoder(device="cpu", threads=2, precision="float32")
+    alone = np.vstack([encoder.encode([p]) for p in probes])
+    in_a = encoder.encode(batch_a)[-len(probes):]
+    in_b = encoder.encode(batch_b)[:len(probes)][::-1]
+    assert np.array_equal(alone, in_a) and np.array_equal(alone, in_b)  # bit for bit
+    everything = encoder.encode(texts)
+    assert np.array_equal(everything, encoder.encode(texts[::-1])[::-1])  # order of a call
+
+
+def test_padding_buckets_stay_small():
+    from toolkit.encoder import bucket_span
+
+    for tokens in range(1, 5000):
+        span = bucket_span(tokens)
+        assert span >= tokens + 2 and span % 8 == 0  # two zero rows at least after the tokens
+        assert span <= max(16, 1.125 * (tokens + 2) + 8)
 
 
 def test_token_ids_equal_the_reference_tokenizer(reference, seed_segments):

@@ -20,7 +20,10 @@ Backends (the ``embedding_backend`` parameter):
 All are wrapped as BERTopic ``BaseEmbedder`` subclasses so that BERTopic receives the model
 object (it never picks or downloads one itself). Vectors are cached under
 ``data/cache/embeddings/<cache key>/`` keyed by the sha256 of the text; the cache key names the
-backend and, for the default, its float precision, so vectors of different provenance never mix.
+backend and, for the default, its float precision and arithmetic version, so vectors of different
+provenance never mix. The default backend's vector for a text does not depend on the other texts
+of its batch (``toolkit.encoder``), so a cache filled by other corpora's batches returns the same
+bits a fresh computation would.
 """
 
 from __future__ import annotations
@@ -232,8 +235,11 @@ class EmbeddingCache:
 
 
 def embed_texts(texts: list[str], embedder: BaseEmbedder, cache: EmbeddingCache | None = None,
-                batch_size: int = 2048, progress: bool = False) -> tuple[np.ndarray, dict]:
+                batch_size: int = 8192, progress: bool = False) -> tuple[np.ndarray, dict]:
     """Embed ``texts`` (deduplicated, cached). Returns ``(vectors, stats)``.
+
+    ``batch_size`` texts go to the embedder per call (the progress bar's step). It does not
+    change the default backend's vectors; larger calls leave fewer part-empty blocks.
 
     ``stats`` counts texts, unique texts, cache hits and newly computed vectors.
     """
