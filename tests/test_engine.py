@@ -36,6 +36,56 @@ def both_engines(tmp_path_factory):
     return runs
 
 
+@pytest.fixture(scope="module")
+def hand_started_cluster(tmp_path_factory):
+    """A scheduler and two single-thread workers started as separate processes, as the README
+    tells users to (``dask scheduler``, ``dask worker ... --nthreads 1 --nworkers 2``)."""
+    import json
+    import time
+
+    base = tmp_path_factory.mktemp("cluster")
+    address_file = base / "scheduler.json"
+    scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", str(address_file)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = None
+    try:
+        deadline = time.monotonic() + 120
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        address = json.loads(address_file.read_text())["address"]
+        workers = subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
+                                    "--nworkers", "2", "--no-dashboard"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from distributed import Client
+
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(2, timeout=180)
+        yield address
+    finally:
+        for process in (workers, scheduler):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@pytest.mark.slow
+def test_a_hand_started_cluster_writes_the_local_tables(both_engines, hand_started_cluster, tmp_path):
+    """Issue 15 (c): an existing cluster, an empty cache of its own; the tables equal the local
+    engine's byte for byte (a text's vector does not depend on its batch or its worker)."""
+    corpus = both_engines["local"].parent / "corpus"
+    result = _cli(str(corpus), "--params", "params/seeds.yml", "--gold", "", "--out", str(tmp_path / "run"),
+                  "--cache-dir", str(tmp_path / "cache"), "--topic-sample-size", "60", "--partition-size", "2",
+                  "--quiet", "--engine", "dask", "--dask-address", hand_started_cluster)
+    assert result.returncode == 0, result.stderr[-3000:]
+    local = both_engines["local"] / "tables"
+    for table in sorted(p.name for p in local.glob("*.csv")):
+        assert (local / table).read_bytes() == (tmp_path / "run" / "tables" / table).read_bytes(), table
+
+
 @pytest.mark.slow
 def test_dask_and_local_write_the_same_tables(both_engines):
     local, dask = both_engines["local"], both_engines["dask"]

@@ -26,6 +26,16 @@ def test_viterbi_keeps_runs_and_absorbs_isolated_dips():
     assert viterbi_runs(np.zeros(0), np.zeros(0), 0.3).tolist() == []
 
 
+def test_a_lone_short_line_off_the_focus_stays_with_its_article():
+    # «بوتين وكيم جونغ أون في لقاء سابق (أرشيفية من رويترز)»: a 9-word caption above an article
+    # (weight 9/15) is not set aside on its own; two short lines together, or a full paragraph, are.
+    weight = np.array([0.6, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0])
+    states = np.array([1, 0, 0, 1, 1, 0, 1])
+    lone = FocusSeparator._lone_short_lines(states, weight)
+    assert lone.tolist() == [True, False, False, False, False, False, False]
+    assert FocusSeparator._lone_short_lines(np.array([1]), np.array([0.3])).tolist() == [False]
+
+
 @pytest.fixture(scope="module")
 def separated(seed_lines, seed_segments, seed_embeddings, embedder):
     topics = TopicModel(embedder, random_state=42).fit(seed_segments, seed_embeddings).assignments_

@@ -24,7 +24,9 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
 3. **Contiguous runs.** Inserted pieces are runs of paragraphs, so each document is labelled
    by a two-state Viterbi pass (core/insert) whose emission cost is how far a paragraph's
    evidence sits on the wrong side of 1 (weighted by its length: short lines embed noisily)
-   and whose switch cost is ``switch_penalty``.
+   and whose switch cost is ``switch_penalty``. A run of one short line (under
+   ``full_weight_words``) between the article's own text, a caption or a subheading, stays:
+   it is too little text to judge on its own.
 4. **Does a run belong to its article?** The splice detector (``toolkit.splice``), learnt from
    this corpus by gluing runs of its documents into others, searches each document for runs
    foreign to the rest of it (probability from ``splice_threshold``). Such a run is set aside
@@ -383,8 +385,13 @@ class FocusSeparator:
             # Costs in units of the thresholds, so that switch_penalty means the same for any
             # embedder's similarity scale.
             states = viterbi_runs(w * np.maximum(0.0, 1 - z), w * np.maximum(0.0, z - 1), self.switch_penalty)
+            lone = self._lone_short_lines(states, w)
+            states[lone] = 0
             for j, i in enumerate(idx):
-                if states[j] == 1:
+                if lone[j]:
+                    reasons[i] = (f"evidence {z[j]:.2f} below 1, but a lone short line between the article's "
+                                  f"own text is too little to judge alone (a caption, a subheading)")
+                elif states[j] == 1:
                     labels[i] = "insert"
                     reasons[i] = f"in an off-focus run (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
                 else:
@@ -418,6 +425,20 @@ class FocusSeparator:
             if self.lexical_weight:
                 z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
         return z, lexical
+
+    @staticmethod
+    def _lone_short_lines(states: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Off-focus runs of one line shorter than a full paragraph (weight < 1) with the
+        article's own text on both sides (or the document's edge): a photo caption or a
+        subheading embeds too noisily to be set aside on its own evidence. A glued-in piece is
+        a run of paragraphs; its headline joins it (step 7)."""
+        n = len(states)
+        lone = np.zeros(n, dtype=bool)
+        for j in range(n):
+            if (states[j] == 1 and weight[j] < 1 and (j == 0 or states[j - 1] == 0)
+                    and (j == n - 1 or states[j + 1] == 0) and n > 1):
+                lone[j] = True
+        return lone
 
     def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
                             pieces) -> bool:
