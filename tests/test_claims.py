@@ -155,3 +155,17 @@ def test_seed_troop_claims_each_have_their_line(seed_lines):
 def claims_of_frame(lines: pd.DataFrame) -> pd.DataFrame:
     kept = lines[lines["label"] == ""][["doc", "line", "start", "text"]]
     return ClaimExtractor().fit(kept, ActorExtractor().fit(kept).mentions_).claims_
+
+
+def test_hijri_dates_and_era_marks_are_not_claims():
+    found = claims_of("وأعلن المجلس في 15 رمضان 1436 هـ مقتل 30 مسلحا.",
+                      "صدر المرسوم في 2015م ويشمل 200 ألف موظف.",
+                      "وفي 20 ذو الحجة قتل 5 جنود في الهجوم.")
+    assert found["number_text"].tolist() == ["30", "200 ألف", "5"]
+
+
+def test_ordinals_and_session_numbers_are_not_claims():
+    found = claims_of("افتتحت الدورة الـ30 لمجلس حقوق الإنسان بمشاركة 47 دولة.",
+                      "وفي الجولة 12 من الدوري سجل المهاجم 3 أهداف.",
+                      "وتحل الذكرى الـ 70 لتأسيس المنظمة.")
+    assert found["number_text"].tolist() == ["47", "3"]

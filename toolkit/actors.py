@@ -6,7 +6,8 @@ per mention, with character offsets into the document, so every count traces to 
 
 No model is downloaded. Names come from three sources, all data a researcher can edit:
 
-1. a gazetteer (``resources/actors.csv``: name, kind, variants);
+1. a gazetteer (``resources/actors.csv``: name, kind, variants), and the Arabic names of
+   countries, regions and cities in CLDR (shipped in the ``babel`` package);
 2. patterns (``resources/actor_patterns.yml``): a title followed by a name (وزير الخارجية
    الروسي سيرغي لافروف), an institution head followed by its qualifiers (وزارة الدفاع
    الأمريكية), a place trigger followed by a name (منطقة كورسك);
@@ -43,8 +44,23 @@ WORD = re.compile(rf"(?:{_LETTER})+(?:-(?:{_LETTER})+)*")
 # Proclitics a name can carry in running text (و بوتين، لبوتين، وللولايات -> الولايات).
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 _OPEN_QUOTES = "«“\"'‘"
+_CLOSE_QUOTES = "»”\"'’"
 _TRANSPARENT = "()[]«»“”\"'‘’"  # brackets and quotes do not break a name: الرئيس (جو) بايدن
 _PRONOUN_SUFFIX = re.compile(r"(ها|هم|هما|هن|كم|نا)$")
+# Words that open a compound name with the next word (عبد الله، أبو بكر، بن سلمان), normalized.
+# Given names whose normalized form is also a function word: على "on" folds to علي "Ali", and
+# scraped text often writes it علي. They open a name only after a title.
+_FUNCTION_WORD_FORMS = frozenset({"علي"})
+# What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
+# Endings of an adjective (-ية), a dual or a plural (المحيطين، الأخرون، الجديدات): after a place
+# trigger such an ال-word describes the place, it is not its name.
+_NOT_PLACE_ENDINGS = ("يه", "ين", "ون", "ات")
+# Titles that bodies and places are named after (جامعة الملك فيصل، مركز الشيخ زايد); other
+# titles after a head start the next phrase (حكومة الرئيس ...).
+_NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الامام", "السلطان"})
+_SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "لـ", "ل", "انه", "انها", "انهم", "بانه", "بانها",
+                           "بانهم"})
+_COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ام"})
 
 
 # --------------------------------------------------------------------------- resources
@@ -104,7 +120,30 @@ def load_patterns(path: str | Path | None = None) -> dict[str, list[tuple[str, .
     path = Path(path or RESOURCES / "actor_patterns.yml")
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     return {key: [tuple(normalize_arabic(w).split()) for w in data.get(key) or []]
-            for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers", "not_name")}
+            for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers", "not_name",
+                        "cldr_not_places", "given_names", "facility_nouns")}
+
+
+def cldr_places(exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Arabic names of countries, regions and cities from CLDR (the Unicode Common Locale Data
+    Repository, shipped in the ``babel`` package: territory names and time-zone exemplar
+    cities), in a fixed order; names in ``exclude`` (normalized) and names with brackets,
+    commas or Latin letters (Kyiv untranslated) are left out."""
+    from babel import Locale
+
+    arabic = re.compile(r"^[\u0621-\u064a\u064b-\u065f\u0670 ]+$")
+    locale = Locale("ar")
+    names = list(locale.territories.values())
+    names += [zone.get("city") for _, zone in sorted(locale.time_zones.items()) if zone.get("city")]
+    out, seen = [], set()
+    for name in names:
+        name = " ".join(str(name).split())
+        key = normalize_arabic(name)
+        if not arabic.match(name) or key in exclude or key in seen or len(key.split()) > 4:
+            continue
+        seen.add(key)
+        out.append(name)
+    return out
 
 
 # --------------------------------------------------------------------------- tokens
@@ -203,6 +242,9 @@ class ActorExtractor:
     min_pattern_share : a name found by a pattern is kept when at least this share of its
         occurrences in the corpus are in a pattern (after a title, head or trigger); a word
         that follows a title now and then but mostly stands alone (كانت، بشكل) is not a name.
+    cldr_places : also count the countries, regions and cities CLDR names in Arabic
+        (``cldr_places``; the ordinary words among them are listed in the patterns file,
+        ``cldr_not_places``).
 
     Attributes (after ``fit``)
     --------------------------
@@ -212,8 +254,9 @@ class ActorExtractor:
     """
 
     def __init__(self, gazetteer=None, merge_rules=None, patterns=None, min_extend_ratio=0.6,
-                 max_name_words=3, min_pattern_share=0.2):
+                 max_name_words=3, min_pattern_share=0.2, cldr_places=True):
         self.gazetteer = gazetteer
+        self.cldr_places = cldr_places
         self.merge_rules = merge_rules
         self.patterns = patterns
         self.min_extend_ratio = min_extend_ratio
@@ -285,7 +328,7 @@ class ActorExtractor:
         def name_like(key: str, first: bool = True) -> bool:
             # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
             # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
-            if any(f in written and len(f) >= 3 for f, cut, _ in _forms(key)[1:]):
+            if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in _forms(key)[1:]):
                 return False
             return (len(key) >= 2 and not key.startswith("ال") and key not in stop and key not in special
                     and not is_verb(key)
@@ -304,6 +347,14 @@ class ActorExtractor:
             self._actors[entry].gazetteer_name = self._actors[entry].gazetteer_name or row.name
             for variant in [row.name, *row.variants]:
                 trie.add(self._merge_key(tuple(normalize_arabic(variant).split()))[0], entry)
+        if self.cldr_places:
+            # Countries, regions and cities the gazetteer does not list, from CLDR.
+            for name in cldr_places({" ".join(w) for w in pats["cldr_not_places"]}):
+                key = self._merge_key(tuple(normalize_arabic(name).split()))[0]
+                if key not in trie.entries and key not in self._by_key:
+                    entry = self._entry_for(key, "place")
+                    self._actors[entry].gazetteer_name = name
+                    trie.add(key, entry)
         gaz_places = {w for words, e in trie.entries.items() if self._actors[e].kind == "place" for w in words}
 
         # 2. patterns over the corpus
@@ -322,21 +373,93 @@ class ActorExtractor:
             return (k.startswith(("ال", "لل", "بال", "وال")) or k in connectors or k in gaz_places
                     or any(f in connectors for f, _, _ in _forms(k)))
 
-        def take_name(toks, keys, k, max_words):
-            words = []
-            while k < len(toks) and len(words) < max_words and name_like(keys[k], not words) and \
-                    (not words or _plain_gap(toks[k].gap)):
+        def later_name_word(key: str, previous: str) -> bool:
+            # A later word of a person's name may carry the article (حيدر العبادي، عادل الجبير,
+            # عبد الرحمن): an ال-word whose bare form the corpus does not use as a word of its
+            # own (الشهر: شهر is a word; الجبير: جبير is not), or any ال-word after عبد/أبو/بن.
+            if not key.startswith("ال") or len(key) < 4 or key in stop or key in special or is_verb(key):
+                return False
+            if verbal_noun(key):
+                return False
+            # A family name may be a given name with the article (خالد الفيصل، آل الحسين).
+            return previous in _COMPOUND_HEADS or key[2:] not in vocabulary or key[2:] in shipped_given
+
+        shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
+        named_after = ({w[0] for w in pats["facility_nouns"] if len(w) == 1}
+                       | {w[-1] for w in pats["institution_heads"]} | {w[-1] for w in pats["place_triggers"]})
+
+        def conjoined(key: str) -> bool:
+            # A name does not open with "and": after a title, وبعثة، وتعيين start the next
+            # phrase (وليد، وائل are given names; a foreign name in و is lost: ويليام).
+            return key[:1] == "و" and len(key) >= 4 and key not in shipped_given
+
+        def verbal_noun(key: str) -> bool:
+            # The verbal nouns of derived verbs take the article on a prefix of their own
+            # (الاستعداد، الانسحاب; التعاون، التزام): no family name but a nisba (التميمي) is
+            # shaped so (الاجتماع and most others are also ruled out by their bare form, a word of
+            # any corpus).
+            return (key.startswith("الت") and not key.endswith("ي")) or key.startswith(("الاست", "الانت", "الانس"))
+
+        def possessive(surface: str) -> bool:
+            # A noun with an attached pronoun: -ه as written (not ة), on a word of 4+ letters,
+            # or any -ه/-ها/-هم word carrying ل/ب/ك in front.
+            if surface.endswith("ه") and len(surface) >= 4:
+                return True
+            return surface[:1] in "لبك" and bool(re.search(r"(ه|ها|هم)$", surface))
+
+        def take_name(toks, keys, k, max_words, articled=True, after="", kind_place=False, titled=False):
+            """The name words from token ``k`` on; ``after``: the name word just before ``k``
+            (a given name found on its own), so that a family name may follow it."""
+            words, heads, family = [], 0, False
+            while k < len(toks) and len(words) < max_words + 2 * heads and (not words or _plain_gap(toks[k].gap)):
+                key = keys[k]
+                previous = keys[words[-1]] if words else after
+                if (words or after) and key[:1] == "و" and k + 1 < len(toks) and _plain_gap(toks[k + 1].gap) \
+                        and later_name_word(keys[k + 1], key):
+                    break  # عبدالله عواجي وسالم الخيبري: "and" opens the next name
+                if words and key in _COMPOUND_HEADS and not family:
+                    # بن/ابن/عبد inside a name link it on (عزام بن محمد الدخيل): stop words
+                    # elsewhere, they do not count against the name's length.
+                    words.append(k)
+                    heads += 1
+                    k += 1
+                    continue
+                if words and previous not in _COMPOUND_HEADS and possessive(toks[k].surface):
+                    break  # أحمد سليمان شكره "his thanks", ماجد سرور لظروفه "for his circumstances"
+                if family:  # after the family name (الفيصل) only another ال-name (الحسيني الشيرازي)
+                    ok = later_name_word(key, previous)
+                elif titled and not words and key in _FUNCTION_WORD_FORMS and toks[k].surface == key:
+                    ok = True  # رئيس البلدية علي الرفاعي: علي spelled with ي right after a title
+                else:
+                    ok = ((name_like(key, not words and not after) and (words or after or not conjoined(key)))
+                          or (articled and bool(words or after) and later_name_word(key, previous)
+                              and not (kind_place and key.endswith(_NOT_PLACE_ENDINGS))))
+                if not ok:
+                    break
+                family = family or (key.startswith("ال") and previous not in _COMPOUND_HEADS)
                 words.append(k)
                 k += 1
-            # Shorten to the extent the corpus supports (a phrase that recurs as a whole).
+            while words and keys[words[-1]] in _COMPOUND_HEADS:
+                words.pop()  # عبد alone, or a name cut after بن
+            # Shorten to the extent the corpus supports (a phrase that recurs as a whole); the
+            # corpus counts phrases up to max_name_words: a longer بن-chain stays whole.
             n = 1
             while n < len(words):
+                if n >= self.max_name_words:
+                    n = len(words)
+                    break
                 longer = tuple(keys[w] for w in words[:n + 1])
                 shorter = longer[:-1]
-                if phrases[longer] < self.min_extend_ratio * phrases[shorter]:
+                # A family name with the article (خالد الفيصل) is part of the name however often
+                # the given name occurs with others.
+                if keys[words[n - 1]] not in _COMPOUND_HEADS and not keys[words[n]].startswith("ال") \
+                        and phrases[longer] < self.min_extend_ratio * phrases[shorter]:
                     break
                 n += 1
-            return words[:n]
+            words = words[:n]
+            while words and keys[words[-1]] in _COMPOUND_HEADS:
+                words.pop()
+            return words
 
         def take_name_before(toks, keys, k):
             words = []
@@ -362,6 +485,9 @@ class ActorExtractor:
                     if not hit:
                         continue
                     k = i + hit[1]
+                    if kind == "person" and i >= 1 and _plain_gap(toks[i].gap) and \
+                            any(f in named_after for f, _, _ in _forms(keys[i - 1])):
+                        break  # مطار الملك خالد، جامعة الملك فيصل: a place or body named after a person
                     if kind == "person" and i >= 1 and _comma_gap(toks[i].gap):
                         # Apposition: the name before the title (باسكال دايز-بيرغون، المتخصص ...).
                         name = take_name_before(toks, keys, i - 1)
@@ -375,13 +501,19 @@ class ActorExtractor:
                         gap = toks[k].gap if k < len(toks) else ""
                         if any(q in gap for q in _OPEN_QUOTES) or not (_plain_gap(gap) or _comma_gap(gap)):
                             break  # a quotation or a clause follows the title, not a name
-                        name = take_name(toks, keys, k, self.max_name_words)
+                        name = take_name(toks, keys, k, self.max_name_words, titled=True)
+                        if name and keys[name[-1]] in _COMPOUND_HEADS:
+                            name = name[:-1]  # عبد alone is not a name
                         if name:
                             found[("person", tuple(keys[j] for j in name),
                                    " ".join(toks[j].surface for j in name))] += 1
                     elif kind == "place":
                         if k < len(toks) and _plain_gap(toks[k].gap):
-                            name = take_name(toks, keys, k, 2)
+                            name = take_name(toks, keys, k, 2, kind_place=True)  # محافظة حفر الباطن
+                            if not name and later_name_word(keys[k], "") and not keys[k].endswith(_NOT_PLACE_ENDINGS):
+                                # محافظة الطائف، مدينة الرمادي: طائف is no word of the corpus (an
+                                # adjective in -ية is not a name: العاصمة الإيرانية).
+                                name = [k]
                             if name:
                                 found[("place", tuple(keys[j] for j in name),
                                        " ".join(toks[j].surface for j in name))] += 1
@@ -395,11 +527,32 @@ class ActorExtractor:
                                 k += 1
                                 break
                             if any(q in gap for q in _OPEN_QUOTES) or not _plain_gap(gap) or \
-                                    not (keys[k].startswith("ال") or keys[k] in connectors
-                                                           or keys[k] in gaz_places):
-                                break
+                                    not (keys[k].startswith("ال") or keys[k] in connectors or keys[k] in gaz_places
+                                         or (keys[k],) in trigger_trie.entries) or \
+                                    (keys[k] in stop and keys[k] not in connectors) or \
+                                    (keys[k] in special and keys[k] not in connectors and
+                                     (keys[k],) not in title_trie.entries and (keys[k],) not in trigger_trie.entries):
+                                break  # التحالف الذي، الجيش إلى، الحكومة السبت: the name has ended
                             quals.append(k)
                             k += 1
+                            if (keys[k - 1],) in trigger_trie.entries and k < len(toks) and _plain_gap(toks[k].gap):
+                                place = take_name(toks, keys, k, 2, kind_place=True)  # شرطة منطقة الرياض
+                                if not place and later_name_word(keys[k], "") and not keys[k].endswith(_NOT_PLACE_ENDINGS):
+                                    place = [k]
+                                if not place and keys[k] in gaz_places:
+                                    place = [k]
+                                quals += place
+                                k += len(place)
+                            if (keys[k - 1],) in title_trie.entries and (len(quals) > 1 or keys[k - 1] not in _NAMING_TITLES):
+                                quals.pop()  # شرطة المنطقة الشرقية العقيد …: a title opens the next phrase
+                                break
+                            if keys[k - 1] in _NAMING_TITLES and k < len(toks) and _plain_gap(toks[k].gap):
+                                named = take_name(toks, keys, k, self.max_name_words)  # جامعة الملك فيصل
+                                if not named:
+                                    quals.pop()  # إدارة الرئيس الحالي: no body named after anyone
+                                    break
+                                quals += named
+                                k += len(named)
                         if quals:
                             span = range(i, quals[-1] + 1)
                             form, cut, alef = _forms(keys[i])[0] if hit[2] == 0 else (keys[i][hit[2]:], hit[2], hit[3])
@@ -409,13 +562,74 @@ class ActorExtractor:
                             surface = _surface([toks[j] for j in span], cut, alef)
                             found[("institution", words, surface)] += 1
                     break
+        # A speaker named by the family name alone, right after a verb of speech and before
+        # what is said: «وأضاف العويفي: إن»، «وأكد المالكي أن». A nisba in -ي whose bare form is
+        # no word of the corpus; a common noun there (البيان، المصدر) is one.
+        said: set[tuple[str, ...]] = set()
+        for keys, (_, _, _, toks) in zip(merged_keys, tokenized):
+            for i in range(len(toks) - 2):
+                k = i + 1
+                if not is_verb(keys[i]) or not _plain_gap(toks[k].gap) or not _plain_gap(toks[k + 1].gap) \
+                        and ":" not in toks[k + 1].gap:
+                    continue
+                key = keys[k]
+                opens = ":" in toks[k + 1].gap or keys[k + 1] in _SAID_OPENERS
+                if opens and key.endswith("ي") and later_name_word(key, "") and not possessive(toks[k].surface):
+                    found[("person", (key,), toks[k].surface)] += 1
+                    said.add((key,))
+        # An organisation named in quotation marks where a speaker or an addressee stands:
+        # «وذكرت "فورد" أنها»، «قالت «بوينغ» إن»، «في حديثه لـ«الشرق الأوسط»». Companies, papers
+        # and agencies are quoted so; a quotation of what was said is longer or opens with إن.
+        for keys, (_, _, _, toks) in zip(merged_keys, tokenized):
+            for i in range(len(toks) - 2):
+                if not (is_verb(keys[i]) or keys[i] == "ل") or not any(q in toks[i + 1].gap for q in _OPEN_QUOTES):
+                    continue
+                for j in range(i + 1, min(i + 4, len(toks) - 1)):
+                    if j > i + 1 and not _plain_gap(toks[j].gap):
+                        break
+                    if any(q in toks[j + 1].gap for q in _CLOSE_QUOTES):
+                        span = list(range(i + 1, j + 1))
+                        if any(keys[m] in stop or is_verb(keys[m]) for m in span):
+                            break
+                        if keys[i] != "ل" and keys[j + 1] not in _SAID_OPENERS:
+                            break
+                        words = tuple(keys[m] for m in span)
+                        found[("institution", words, " ".join(toks[m].surface for m in span))] += 1
+                        said.add(words)
+                        break
+        # Persons named without a title: a given name (the shipped list, and the first words of
+        # names found after titles at least twice in this corpus) and one or two name words.
+        firsts = Counter()
+        for (kind, words, _), n in found.items():
+            if kind == "person" and len(words) >= 2:
+                firsts[words[0]] += n
+        given = (shipped_given | {w for w, n in firsts.items() if n >= 2 and not conjoined(w)}) \
+            - _FUNCTION_WORD_FORMS
+        for keys, (_, _, _, toks) in zip(merged_keys, tokenized):
+            for i in range(len(toks) - 1):
+                if i and _plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
+                                                      or (keys[i - 1],) in title_trie.entries):
+                    continue  # inside a name (محمد بن سلمان، محمد إسحاق) or after a title (done above)
+                for form, cut, alef in _forms(keys[i]):
+                    if form not in given:
+                        continue
+                    rest = take_name(toks, keys, i + 1, self.max_name_words - 1, after=form)
+                    if rest and keys[rest[-1]] in _COMPOUND_HEADS:
+                        rest = rest[:-1]
+                    if rest:
+                        span = [toks[i], *(toks[j] for j in rest)]
+                        found[("person", (form, *(keys[j] for j in rest)), _surface(span, cut, alef))] += 1
+                    break
         discovered = []
         support = Counter()
         for (kind, words, _), n in found.items():
             support[(kind, words)] += n
         pattern_persons = set()
         for (kind, words, surface), n in sorted(found.items()):
-            if len(words) == 1 and support[(kind, words)] < 2 and (kind != "place" or verb_shaped(words[0])):
+            if len(words) == 1 and (support[(kind, words)] < 2 or kind == "person" and verb_shaped(words[0])
+                                    and words[0] not in shipped_given) \
+                    and (kind != "place" or verb_shaped(words[0])) and words not in said:
+                # (a word after a title that reads as a verb, however often: يتفقد)
                 # One word after a title once: as often a verb (أوعز) as a name. After a place
                 # trigger (مدينة بوكروفسك) it is a name unless it reads as a verb.
                 continue

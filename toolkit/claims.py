@@ -7,8 +7,10 @@ character offsets in the document.
 What counts as a number: digits in Western or Arabic-Indic form with either thousands separator
 (10,000 / ١٠٬٠٠٠), a multiplier word (10 آلاف، 1.5 مليون), Arabic number words (عشرة آلاف،
 خمسة وعشرون، ثلاثمئة، ألفين), ranges (10,000 إلى 12,000؛ بين 10 و12 ألفا) and vague
-quantities (عشرات الآلاف = 10,000–99,999). Dates, years, clock times, article/resolution
-numbers and numbers inside Latin tokens (F-16) are not claims of a quantity and are skipped.
+quantities (عشرات الآلاف = 10,000–99,999). Dates (Gregorian, Levantine and Hijri months; a year
+with its era mark: 1436 هـ، 2015م), years, clock times, article/resolution numbers, ordinals and
+session numbers (الدورة الـ30، الجولة 12) and numbers inside Latin tokens (F-16) are not claims
+of a quantity and are skipped (``skipped_`` counts them by reason).
 
 The unit is the counted noun after the number (skipping من and quotes); its kind comes from
 ``resources/claim_units.yml``; «في المائة» / «بالمئة» / % make a percentage. A number with no noun
@@ -84,6 +86,15 @@ AT_LEAST_AFTER = tuple(normalize_arabic(w) for w in ("على", "الأقل"))
 MONTHS = {normalize_arabic(m) for m in (
     "يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
     "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين").split()}
+# The Hijri calendar: its months (one word each, the first of ربيع الأول، جمادى الآخرة، ذو القعدة;
+# صفر "zero" only after a number) and the era marks after a year (1436 هـ، 1436 هجرية، 2015م).
+HIJRI_MONTHS = {normalize_arabic(m) for m in "محرم صفر ربيع جمادى رجب شعبان رمضان شوال".split()}
+HIJRI_MONTHS |= {normalize_arabic(w) for w in "ذو ذي".split()}  # ذو القعدة، ذو الحجة
+ERA_MARKS = {normalize_arabic(w) for w in "هـ ه هجرية هجري للهجرة الهجري الهجرية م ميلادية ميلادي للميلاد".split()}
+# An ordinal or a session's number, not a quantity: «الدورة الـ30»، «الذكرى الـ70»، «الجولة 12».
+ORDINAL_WORDS = {normalize_arabic(w) for w in (
+    "الـ ال الدورة دورة الجلسة جلسة النسخة نسخة الطبعة طبعة الحلقة حلقة الجولة جولة العدد "
+    "المرتبة المركز الذكرى القمة الموسم الأسبوع الفصل الباب الجزء").split()}
 YEAR_WORDS = {normalize_arabic(w) for w in "عام العام سنة السنة لعام".split()}
 REFERENCE_WORDS = {normalize_arabic(w) for w in "المادة مادة رقم البند بند الفقرة فقرة القرار قرار الساعة".split()}
 QUALIFIERS = [(tuple(normalize_arabic(w).split()), name) for w, name in (  # words before the number
@@ -295,6 +306,11 @@ class ClaimExtractor:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if (nxt and nxt.key in MONTHS) or any(t.key in MONTHS for t in toks[max(0, i - 2):i]):
                 return 0, None, None, i, i, "date"
+            if (nxt and nxt.kind == "word" and (nxt.key in HIJRI_MONTHS or nxt.key in ERA_MARKS)) or \
+                    (before and before.key in HIJRI_MONTHS - {"صفر", "ذو", "ذي"}):
+                return 0, None, None, i, i + (1 if nxt and nxt.key in ERA_MARKS else 0), "date"
+            if before and before.key in ORDINAL_WORDS:
+                return 0, None, None, i, i, "ordinal"
             if before and before.key in REFERENCE_WORDS:
                 return 0, None, None, i, i, "reference"
             if before and before.key in YEAR_WORDS and len(tok.key) == 4:
