@@ -377,7 +377,8 @@ kinds = claim_model.claims_["quantity"].replace("", "(no unit)").value_counts()
 display(Markdown(f"**{len(claim_table)} numeric claims** ("
                  + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "); numbers not taken as claims: "
                  + (", ".join(f"{n} {k}" for k, n in sorted(claim_model.skipped_.items())) or "none") + "."))
-claim_columns = ["doc", "line", "number_text", "value", "value_max", "qualifier", "unit", "quantity", "speaker", "text"]
+claim_columns = ["doc", "line", "number_text", "value", "value_max", "qualifier", "unit", "quantity", "casualty",
+                 "party", "speaker", "hedge", "text"]
 troops = claim_table[claim_table["quantity"] == "troops"]
 if claims_figure is not None:
     display(Markdown(f"**Troop numbers** ({len(troops)} claims), by {'outlet' if by_source else 'document'}:"))

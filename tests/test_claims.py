@@ -169,3 +169,20 @@ def test_ordinals_and_session_numbers_are_not_claims():
                       "وفي الجولة 12 من الدوري سجل المهاجم 3 أهداف.",
                       "وتحل الذكرى الـ 70 لتأسيس المنظمة.")
     assert found["number_text"].tolist() == ["47", "3"]
+
+
+def test_casualty_kind_and_party_from_the_noun_and_its_context():
+    found = claims_of("وأعلنت الوزارة مقتل 2927 من عناصر تنظيم داعش منذ بداية العام.",
+                      "وأصيب 12 مدنيا في القصف.",
+                      "سقط 30 قتيلا وأسر 4 جنود.")
+    rows = {r.number_text: (r.casualty, r.party) for r in found.itertuples()}
+    assert rows["2927"] == ("killed", "fighters")  # not civilians: the من-phrase names the fighters
+    assert rows["12"] == ("injured", "civilians")
+    assert rows["30"] == ("killed", "") and rows["4"] == ("captured", "fighters")
+
+
+def test_hedged_claims_are_marked():
+    found = claims_of("وقالت تقارير غير مؤكدة إن 300 مسلح انسحبوا.",
+                      "وقد يصل عدد النازحين إلى 10 آلاف شخص.",
+                      "وقد قتل 5 جنود في الهجوم.")  # قد before a perfect asserts
+    assert found["hedge"].tolist() == ["تقارير", "قد", ""]

@@ -221,6 +221,12 @@ class ClaimExtractor:
         self._verbs = {normalize_arabic(w) for w in att.get("verbs", [])}
         self._according = [tuple(normalize_arabic(w).split()) for w in att.get("according_to", [])]
         self._complementizers = {normalize_arabic(w) for w in att.get("complementizers", [])}
+        context = _load_yaml("claim_context.yml")
+        self._casualty = {normalize_arabic(str(w)): kind for kind, words in (context.get("casualty") or {}).items()
+                          for w in words}
+        self._party = {normalize_arabic(str(w)): kind for kind, words in (context.get("party") or {}).items()
+                       for w in words}
+        self._hedges = [tuple(normalize_arabic(str(w)).split()) for w in context.get("hedges") or []]
         self.skipped_ = {}
         by_line = {}
         if mentions is not None and len(mentions):
@@ -277,12 +283,14 @@ class ClaimExtractor:
             else:
                 whole = (unit, kind, value, sentence, first)
             q = self._qualifier(toks, first) or self._qualifier_after(toks, last)
+            casualty, party = self._casualty_of(toks, first, last, sentence, unit)
             claims.append({
                 "start": offset + toks[first].start, "end": offset + toks[parsed[4]].end,
                 "value": float(value), "value_max": float(value_max) if value_max is not None else float("nan"),
                 "qualifier": qualifier or q or "exact", "unit": unit, "quantity": kind if unit else "",
                 "speaker": "", "number_text": text[toks[first].start:toks[parsed[4]].end],
                 "text": self._sentence_text(toks, text, first), "_token": first,
+                "casualty": casualty, "party": party, "hedge": self._hedge(toks, sentence, first),
             })
             i = last + 1
         speaker_line = self._speaker_of_line(toks, text, offset, mentions)
@@ -376,6 +384,57 @@ class ClaimExtractor:
                     return 0, None, None, i, end, "date"  # من 8 إلى 13 أكتوبر
                 return value, second, "range", i, end, None
         return value, None, None, i, last, None
+
+    @staticmethod
+    def _lookup(table: dict, key: str) -> str:
+        """The kind ``key`` reads as in ``table``, as written or without a proclitic."""
+        for form, _, _ in _forms(key):
+            if form in table:
+                return table[form]
+            if form.startswith("ال") and form[2:] in table:  # الجنود
+                return table[form[2:]]
+        return ""
+
+    def _casualty_of(self, toks, first, last, sentence, unit: str) -> tuple[str, str]:
+        """Casualty kind and party of the quantity spanning ``first..last`` (its unit included):
+        the unit itself (30 قتيلا، 5 جنود), the nearest event word before it in its sentence
+        (مقتل 30، أصيب 12 شخصا), or a verb right after it (30 مسلحا قتلوا); the party from the
+        unit or the من-phrase after it (مقتل 2927 من عناصر تنظيم داعش)."""
+        unit_key = normalize_arabic(unit.split()[-1]) if unit else ""  # also a unit carried from the whole
+        casualty = self._lookup(self._casualty, unit_key) if unit_key else ""
+        for k in range(first - 1, max(sentence, first - 5) - 1, -1):
+            if casualty:
+                break
+            if toks[k].kind == "word":
+                casualty = self._lookup(self._casualty, toks[k].key)
+        for k in range(last + 1, min(len(toks), last + 3)):
+            if casualty:
+                break
+            if toks[k].kind == "word":
+                casualty = self._lookup(self._casualty, toks[k].key)
+        party = self._lookup(self._party, unit_key) if unit_key else ""
+        k = last + 1
+        if not party and k < len(toks) and toks[k].key in ("من", "بين"):
+            for m in range(k + 1, min(len(toks), k + 4)):
+                party = self._lookup(self._party, toks[m].key)
+                if party:
+                    break
+        return casualty, party
+
+    def _hedge(self, toks, sentence, first) -> str:
+        """The first hedge (``claim_context.yml``) in the sentence before the number, normalized.
+        قد hedges only before an imperfect verb (قد يصل "may reach"); before a perfect it
+        asserts (وقد قتل "and … were killed", قد تم)."""
+        keys = [t.key for t in toks[sentence:first + 1]]
+        for i in range(len(keys) - 1):
+            for words in self._hedges:
+                n = len(words)
+                if tuple(keys[i:i + n]) != words and not (n == 1 and any(f == words[0] for f, _, _ in _forms(keys[i]))):
+                    continue
+                if words == ("قد",) and not (keys[i + 1][:1] in "يت" and keys[i + 1] not in ("تم", "تمت")):
+                    continue
+                return " ".join(words)
+        return ""
 
     def _unit_after(self, toks, last):
         """The counted noun after the number: (surface, kind, index of the last token used)."""

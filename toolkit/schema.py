@@ -217,6 +217,11 @@ CLAIMS = Contract(
         "speaker": ("str", "who is quoted as saying it; empty when no one is"),
         "number_text": ("str", "the number as written"),
         "text": ("str", "the sentence holding the number (at most 600 characters)"),
+        "casualty": ("str", "killed|injured|captured|missing from the words around the number; empty"),
+        "party": ("str", "fighters|civilians: whose casualties or who is counted, from the noun and its "
+                         "من-phrase; empty"),
+        "hedge": ("str", "the word that hedges the claim in its sentence before the number (قد، "
+                         "اتهامات، تقارير ...); empty"),
     },
     key=("doc", "start"),
 )
