@@ -57,12 +57,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from toolkit import actors, claims, figures, framing, interactive, passages
+from toolkit import actors, claims, figures, framing, interactive, passages, quotations
 from toolkit.params import from_namespace
+from toolkit.pipeline import focus_embedder
 from toolkit.report import (LABEL_ORDER, SourceLinks, actors_finding, arabic_block, claims_finding, corpus_sentence,
                             coverage_sentence, figure_html, html_table, interactive_table, interactive_tables_script,
-                            kept_sentence, package_versions, passages_finding, score_lines, set_aside_runs,
-                            source_lines_html)
+                            kept_sentence, package_versions, passages_finding, quotations_finding, score_lines,
+                            set_aside_runs, source_lines_html)
 from toolkit.workspace import RunFolder
 
 p = from_namespace(globals())
@@ -127,6 +128,10 @@ with run.stage("shared passages"):
     passage_model = passages.SharedPassageFinder(random_state=p["seed"]).fit(coverage, outlet)
     run.write_csv(passage_model.pairs_, "shared_passages.csv")
 pairs = passage_model.pairs_
+with run.stage("shared quotations"):
+    quotation_model = quotations.SharedQuotationFinder(random_state=p["seed"]).fit(coverage, outlet,
+                                                                                   *focus_embedder(p))
+    run.write_csv(quotation_model.pairs_, "shared_quotations.csv")
 with run.stage("framing"):
     shares = framing.topic_shares(line_labels, outlet)
     run.write_csv(shares, "framing.csv")
@@ -146,7 +151,8 @@ metrics = None
 if gold_path is not None and gold_path.exists():
     metrics, confusion_matrix = score_lines(line_labels, pd.read_csv(gold_path))
 findings = [actors_finding(totals, actor_model.mentions_, links), claims_finding(claim_model.claims_, links),
-            passages_finding(pairs, passage_model.closest_, links)]
+            passages_finding(pairs, passage_model.closest_, links),
+            quotations_finding(quotation_model.pairs_, quotation_model.n_quotations_, links)]
 if metrics:
     findings.append(f"Against the hand labels, {metrics.get('core_retention', 0):.0%} of the coverage lines are kept "
                     f"and {metrics.get('noncore_removed') or 0:.0%} of the other lines set aside "
@@ -414,6 +420,23 @@ else:
     display(HTML("<p>" + passages_finding(pairs, closest, links) + "</p>"))
     if closest:
         display(HTML(html_table(pd.DataFrame([closest]))))
+
+# %% [markdown]
+# **Quotations shared by meaning.** A statement two outlets translate or retell in their own
+# words shares few 3-grams. Quotations (in quotation marks, or reported after قال/أكد … أن) are
+# embedded; a pair from two outlets is kept when each is the other's nearest, their cosine is
+# 0.6 or more and they share at least two words that are rare in the corpus. Full table:
+# `tables/shared_quotations.csv`.
+
+# %%
+display(Markdown(f"{quotation_model.n_quotations_} quotations found ({quotation_model.n_compared_} compared), "
+                 f"**{len(quotation_model.pairs_)} shared by meaning** between outlets."))
+if len(quotation_model.pairs_):
+    quotation_columns = ["doc_a", "line_a", "doc_b", "line_b", "similarity", "shared_words", "text_a", "text_b"]
+    shown_quotations = links.with_links(links.with_links(quotation_model.pairs_[quotation_columns], "doc_b", "line_b",
+                                                         "_b"), "doc_a", "line_a", "_a")
+    display(HTML(interactive_table(shown_quotations, "table-quotations", html_columns=("where_a", "where_b"),
+                                   max_rows=TOP_ROWS, csv="tables/shared_quotations.csv")))
 
 # %% [markdown]
 # ## Framing — الأطر <a id="framing"></a>

@@ -806,6 +806,16 @@ def claims_finding(claims_table: pd.DataFrame, links: SourceLinks, quantity: str
     return text + "."
 
 
+def quotations_finding(pairs: pd.DataFrame, n_quotations: int, links: SourceLinks) -> str:
+    """Quotations two outlets share by meaning (``toolkit.quotations``)."""
+    if not len(pairs):
+        return f"<b>No quotation</b> of the {n_quotations} found is shared by meaning between two outlets."
+    best = pairs.iloc[0]
+    return (f"<b>{len(pairs)}</b> quotations shared by meaning between outlets (of {n_quotations}), in other words "
+            f"than each other's; the closest (cosine {best['similarity']:.2f}): "
+            f"{links.line_link(best['doc_a'], best['line_a'])} and {links.line_link(best['doc_b'], best['line_b'])}.")
+
+
 def passages_finding(pairs: pd.DataFrame, closest: dict | None, links: SourceLinks) -> str:
     """Shared passages between outlets, or the closest pair when none reaches the threshold."""
     if len(pairs):

@@ -242,6 +242,25 @@ SHARED_PASSAGES = Contract(
     key=("doc_a", "line_a", "doc_b", "line_b", "text_a", "text_b"),
 )
 
+SHARED_QUOTATIONS = Contract(
+    "shared_quotations.csv", "pair of quotations two outlets share by meaning",
+    {
+        "doc_a": ("str", "document of the first quotation"),
+        "line_a": ("int", "its line"),
+        "doc_b": ("str", "document in another outlet"),
+        "line_b": ("int", "its line"),
+        "similarity": ("float", "cosine of the two quotations' embeddings"),
+        "shared_words": ("str", "the corpus's rare content words both use (normalized)"),
+        "kind_a": ("str", "quoted (in quotation marks) or reported (after an attribution verb)"),
+        "kind_b": ("str", "quoted or reported"),
+        "text_a": ("str", "the quotation in doc_a"),
+        "text_b": ("str", "the quotation in doc_b"),
+        "outlet_a": ("str", "outlet of doc_a"),
+        "outlet_b": ("str", "outlet of doc_b"),
+    },
+    key=("doc_a", "line_a", "doc_b", "line_b", "text_a", "text_b"),
+)
+
 TYPICAL_LINES = Contract(
     "typical_lines.csv", "typical coverage paragraph of a topic",
     {
