@@ -811,8 +811,8 @@ def quotations_finding(pairs: pd.DataFrame, n_quotations: int, links: SourceLink
     if not len(pairs):
         return f"<b>No quotation</b> of the {n_quotations} found is shared by meaning between two outlets."
     best = pairs.iloc[0]
-    return (f"<b>{len(pairs)}</b> quotations shared by meaning between outlets (of {n_quotations}), in other words "
-            f"than each other's; the closest (cosine {best['similarity']:.2f}): "
+    return (f"<b>{len(pairs)}</b> quotations shared by meaning between outlets (of {n_quotations}), each outlet in "
+            f"its own words; the closest (cosine {best['similarity']:.2f}): "
             f"{links.line_link(best['doc_a'], best['line_a'])} and {links.line_link(best['doc_b'], best['line_b'])}.")
 
 
