@@ -112,8 +112,10 @@ def test_outliers_are_reduced_and_counted(fitted, seed_segments, seed_embeddings
     assert kept.outliers_["after"] == kept.outliers_["before"] == before
 
 
-def _topic_with(model, word: str) -> int:
-    return next(t for t, words in model.topic_words_.items() if t >= 0 and word in words)
+def _topic_with(model, *words: str) -> int:
+    """The first topic whose top words hold one of ``words`` (the troops topic may show كورسك or
+    جندي among its top words, depending on the last bits of the vectors UMAP starts from)."""
+    return next(t for t, top in model.topic_words_.items() if t >= 0 and any(w in top for w in words))
 
 
 def test_a_saved_model_assigns_new_arabic_text(fitted, seed_segments, embedder, tmp_path):
@@ -124,7 +126,7 @@ def test_a_saved_model_assigns_new_arabic_text(fitted, seed_segments, embedder, 
     new = loaded.assign(["أرسلت كوريا الشمالية آلاف الجنود للقتال إلى جانب القوات الروسية في منطقة كورسك",
                          "زار المبعوث الأميركي إسرائيل لبحث قرار ترامب بشأن الاستيطان"])
     assert list(new.columns) == ["text", "topic", "similarity", "label"]
-    assert new["topic"].tolist() == [_topic_with(fitted, "كورسك"), _topic_with(fitted, "إسرائيل")]
+    assert new["topic"].tolist() == [_topic_with(fitted, "كورسك", "جندي"), _topic_with(fitted, "إسرائيل")]
     assert (new["similarity"] > 0.3).all() and new["label"].str.contains("إسرائيل").iloc[1]
     # Its own paragraphs land in their fitted topics (HDBSCAN and the centroid rule agree on most).
     again = loaded.assign(seed_segments["text"].tolist())
