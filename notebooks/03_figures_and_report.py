@@ -425,7 +425,8 @@ else:
 # **Quotations shared by meaning.** A statement two outlets translate or retell in their own
 # words shares few 3-grams. Quotations (in quotation marks, or reported after قال/أكد … أن) are
 # embedded; a pair from two outlets is kept when each is the other's nearest, their cosine is
-# 0.6 or more and they share at least two words that are rare in the corpus. Full table:
+# 0.65 or more and they share at least two words that are rare in the corpus (in at most √N of its
+# N documents). Full table:
 # `tables/shared_quotations.csv`.
 
 # %%

@@ -605,14 +605,19 @@ class ActorExtractor:
                 firsts[words[0]] += n
         given = (shipped_given | {w for w, n in firsts.items() if n >= 2 and not conjoined(w)}) \
             - _FUNCTION_WORD_FORMS
+        given_reading: dict[str, tuple | None] = {}
         for keys, (_, _, _, toks) in zip(merged_keys, tokenized):
             for i in range(len(toks) - 1):
+                reading = given_reading.get(keys[i], False)
+                if reading is False:  # each distinct word read once: the pass runs over every token
+                    reading = given_reading[keys[i]] = next(
+                        ((f, c, a) for f, c, a in _forms(keys[i]) if f in given), None)
+                if reading is None:
+                    continue
                 if i and _plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
                                                       or (keys[i - 1],) in title_trie.entries):
                     continue  # inside a name (محمد بن سلمان، محمد إسحاق) or after a title (done above)
-                for form, cut, alef in _forms(keys[i]):
-                    if form not in given:
-                        continue
+                for form, cut, alef in (reading,):
                     rest = take_name(toks, keys, i + 1, self.max_name_words - 1, after=form)
                     if rest and keys[rest[-1]] in _COMPOUND_HEADS:
                         rest = rest[:-1]
