@@ -58,7 +58,7 @@ _NOT_PLACE_ENDINGS = ("يه", "ين", "ون", "ات")
 # Titles that bodies and places are named after (جامعة الملك فيصل، مركز الشيخ زايد); other
 # titles after a head start the next phrase (حكومة الرئيس ...).
 _NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الامام", "السلطان"})
-_SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "لـ", "ل", "انه", "انها", "انهم", "بانه", "بانها",
+_SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "ل", "انه", "انها", "انهم", "بانه", "بانها",
                            "بانهم"})
 _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ام"})
 
@@ -439,8 +439,6 @@ class ActorExtractor:
                 family = family or (key.startswith("ال") and previous not in _COMPOUND_HEADS)
                 words.append(k)
                 k += 1
-            while words and keys[words[-1]] in _COMPOUND_HEADS:
-                words.pop()  # عبد alone, or a name cut after بن
             # Shorten to the extent the corpus supports (a phrase that recurs as a whole); the
             # corpus counts phrases up to max_name_words: a longer بن-chain stays whole.
             n = 1
@@ -458,7 +456,7 @@ class ActorExtractor:
                 n += 1
             words = words[:n]
             while words and keys[words[-1]] in _COMPOUND_HEADS:
-                words.pop()
+                words.pop()  # عبد alone, or a name cut after بن
             return words
 
         def take_name_before(toks, keys, k):
@@ -502,8 +500,6 @@ class ActorExtractor:
                         if any(q in gap for q in _OPEN_QUOTES) or not (_plain_gap(gap) or _comma_gap(gap)):
                             break  # a quotation or a clause follows the title, not a name
                         name = take_name(toks, keys, k, self.max_name_words, titled=True)
-                        if name and keys[name[-1]] in _COMPOUND_HEADS:
-                            name = name[:-1]  # عبد alone is not a name
                         if name:
                             found[("person", tuple(keys[j] for j in name),
                                    " ".join(toks[j].surface for j in name))] += 1
@@ -617,14 +613,11 @@ class ActorExtractor:
                 if i and _plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
                                                       or (keys[i - 1],) in title_trie.entries):
                     continue  # inside a name (محمد بن سلمان، محمد إسحاق) or after a title (done above)
-                for form, cut, alef in (reading,):
-                    rest = take_name(toks, keys, i + 1, self.max_name_words - 1, after=form)
-                    if rest and keys[rest[-1]] in _COMPOUND_HEADS:
-                        rest = rest[:-1]
-                    if rest:
-                        span = [toks[i], *(toks[j] for j in rest)]
-                        found[("person", (form, *(keys[j] for j in rest)), _surface(span, cut, alef))] += 1
-                    break
+                form, cut, alef = reading
+                rest = take_name(toks, keys, i + 1, self.max_name_words - 1, after=form)
+                if rest:
+                    span = [toks[i], *(toks[j] for j in rest)]
+                    found[("person", (form, *(keys[j] for j in rest)), _surface(span, cut, alef))] += 1
         discovered = []
         support = Counter()
         for (kind, words, _), n in found.items():
