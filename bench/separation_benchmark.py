@@ -876,36 +876,42 @@ def _digest(paths) -> str:
     return h.hexdigest()[:16]
 
 
-#: The functions of toolkit/pipeline.py that separate (edited freely between fast calls).
+#: The functions of toolkit/study/pipeline.py that separate (edited freely between fast calls).
 SEPARATION_FUNCTIONS = ("separate_corpus", "_query_task", "_seed_sum_task", "_statistics_task", "_label_task",
                         "map_points")
 
 
+def _module_file(name: str) -> Path:
+    """The file of toolkit module ``name``: in its layer (toolkit/corpus/, model/, findings/,
+    study/) or, in a toolkit from before the layers (``--toolkit`` of an older commit), flat."""
+    found = sorted((TOOLKIT_ROOT / "toolkit").glob(f"*/{name}.py"))
+    return found[0] if found else TOOLKIT_ROOT / "toolkit" / f"{name}.py"
+
+
 def _pipeline_digest() -> str:
-    """toolkit/pipeline.py without its separation functions (``ast`` dump, comments aside)."""
+    """toolkit/study/pipeline.py without its separation functions (``ast`` dump, comments aside)."""
     import ast
 
-    tree = ast.parse((TOOLKIT_ROOT / "toolkit/pipeline.py").read_text("utf-8"))
+    tree = ast.parse(_module_file("pipeline").read_text("utf-8"))
     tree.body = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in SEPARATION_FUNCTIONS)]
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
 
 
 def _prepared_key(folder: Path, focus: str, cache: Path) -> dict:
     return {"corpus": _digest(sorted((folder / "articles").glob("*.txt"))), "focus": focus, "cache": str(cache),
-            "toolkit": _digest([TOOLKIT_ROOT / "toolkit" / f"{m}.py" for m in PREPARED_MODULES
-                                if (TOOLKIT_ROOT / "toolkit" / f"{m}.py").exists()]),
+            "toolkit": _digest([f for f in map(_module_file, PREPARED_MODULES) if f.exists()]),
             "pipeline": _pipeline_digest()}
 
 
 def toolkit_version() -> str:
-    """The git commit and a digest of toolkit/*.py as they are now (the working tree changes)."""
+    """The git commit and a digest of the toolkit's modules as they are now (the working tree changes)."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=TOOLKIT_ROOT, capture_output=True,
                                 text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
-    digest = _digest(sorted((TOOLKIT_ROOT / "toolkit").glob("*.py")))
-    return f"{TOOLKIT_ROOT}: commit {commit or '(none)'}, toolkit/*.py digest {digest}"
+    digest = _digest(sorted((TOOLKIT_ROOT / "toolkit").rglob("*.py")))
+    return f"{TOOLKIT_ROOT}: commit {commit or '(none)'}, toolkit/**/*.py digest {digest}"
 
 
 def import_toolkit():
@@ -916,13 +922,19 @@ def import_toolkit():
 
     if str(TOOLKIT_ROOT) not in sys.path:
         sys.path.insert(0, str(TOOLKIT_ROOT))
-    from toolkit import embed, params, pipeline
-    from toolkit.engine import open_engine
-    from toolkit.workspace import RunFolder
+    import importlib
 
+    # A toolkit from before the layer packages (``--toolkit`` DIR of an older commit) is flat.
+    layered = (TOOLKIT_ROOT / "toolkit" / "study").is_dir()
+
+    def module(layer: str, name: str):
+        return importlib.import_module(f"toolkit.{layer}.{name}" if layered else f"toolkit.{name}")
+
+    embed, params, pipeline = module("model", "embed"), module("study", "params"), module("study", "pipeline")
+    open_engine, RunFolder = module("study", "engine").open_engine, module("study", "workspace").RunFolder
     try:
-        from toolkit import coverage
-    except ImportError:  # a toolkit from before issue 16 (--toolkit DIR of an older commit)
+        coverage = module("model", "coverage")
+    except ImportError:  # a toolkit from before issue 16
         coverage = None
     return types.SimpleNamespace(embed=embed, params=params, pipeline=pipeline, open_engine=open_engine, coverage=coverage,
                                  RunFolder=RunFolder)

@@ -24,7 +24,7 @@
 corpus = "data/raw"
 run_dir = "outputs/seeds"
 run_name = "seeds"
-from toolkit.params import SEED_FOCUS
+from toolkit.study.params import SEED_FOCUS
 focus = SEED_FOCUS  # Arabic description of the coverage under study; None: the dominant topic
 seed = 42
 embedding_backend = "use-multilingual-v3"
@@ -49,10 +49,10 @@ import os
 
 from IPython.display import Markdown, display
 
-from toolkit import narrate, pipeline
-from toolkit.engine import open_engine
-from toolkit.params import from_namespace
-from toolkit.workspace import RunFolder
+from toolkit.study import narrate, pipeline
+from toolkit.study.engine import open_engine
+from toolkit.study.params import from_namespace
+from toolkit.study.workspace import RunFolder
 
 p = from_namespace(globals())  # relative paths are read from the project folder, not this one
 run = RunFolder(p["run_dir"])

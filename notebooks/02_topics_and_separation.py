@@ -24,7 +24,7 @@
 corpus = "data/raw"
 run_dir = "outputs/seeds"
 run_name = "seeds"
-from toolkit.params import SEED_FOCUS
+from toolkit.study.params import SEED_FOCUS
 focus = SEED_FOCUS  # Arabic description of the coverage under study; None: the dominant topic
 seed = 42
 embedding_backend = "use-multilingual-v3"
@@ -49,10 +49,11 @@ import os
 
 import pandas as pd
 
-from toolkit import embed, interactive, pipeline, separate, topics
-from toolkit.engine import open_engine
-from toolkit.params import from_namespace
-from toolkit.workspace import RunFolder
+from toolkit.model import embed, separate, topics
+from toolkit.study import interactive, pipeline
+from toolkit.study.engine import open_engine
+from toolkit.study.params import from_namespace
+from toolkit.study.workspace import RunFolder
 
 p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
@@ -98,7 +99,7 @@ embed_stats
 # received that way.
 #
 # The fitted model is saved in `work/topic_model/` of the run:
-# `toolkit.topics.load_topic_model(run_dir).assign(texts)` puts new text into these topics.
+# `toolkit.model.topics.load_topic_model(run_dir).assign(texts)` puts new text into these topics.
 
 # %%
 from IPython.display import Markdown, display

@@ -30,7 +30,7 @@
 corpus = "data/raw"
 run_dir = "outputs/seeds"
 run_name = "seeds"
-from toolkit.params import SEED_FOCUS
+from toolkit.study.params import SEED_FOCUS
 focus = SEED_FOCUS  # Arabic description of the coverage under study; None: the dominant topic
 seed = 42
 embedding_backend = "use-multilingual-v3"
@@ -57,14 +57,15 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from toolkit import actors, claims, figures, framing, interactive, passages, quotations
-from toolkit.params import from_namespace
-from toolkit.pipeline import focus_embedder
-from toolkit.report import (LABEL_ORDER, SourceLinks, actors_finding, arabic_block, claims_finding, corpus_sentence,
-                            coverage_sentence, figure_html, html_table, interactive_table, interactive_tables_script,
-                            kept_sentence, package_versions, passages_finding, quotations_finding, score_lines,
-                            set_aside_runs, source_lines_html)
-from toolkit.workspace import RunFolder
+from toolkit.findings import actors, claims, framing, passages, quotations
+from toolkit.study import figures, interactive
+from toolkit.study.params import from_namespace
+from toolkit.study.pipeline import focus_embedder
+from toolkit.study.report import (LABEL_ORDER, SourceLinks, actors_finding, arabic_block, claims_finding, corpus_sentence,
+                                  coverage_sentence, figure_html, html_table, interactive_table, interactive_tables_script,
+                                  kept_sentence, package_versions, passages_finding, quotations_finding, score_lines,
+                                  set_aside_runs, source_lines_html)
+from toolkit.study.workspace import RunFolder
 
 p = from_namespace(globals())
 run = RunFolder(p["run_dir"])
@@ -219,12 +220,12 @@ if len(skipped):
 # %% [markdown]
 # ## How each line was labelled — كيف صُنّف كل سطر <a id="labelling"></a>
 #
-# 1. **Cleaning** (`toolkit/clean.py`): a line repeating an earlier line of its article
+# 1. **Cleaning** (`toolkit/corpus/clean.py`): a line repeating an earlier line of its article
 #    (exactly or nearly) is a `duplicate`; short lines with chrome phrases, no Arabic words, a
 #    chrome shape (outlet datelines) or repeated across many documents, and short lines inside
 #    or after such chrome, are `boilerplate`; a related-articles marker (<bdi>مقالات ذات صلة، اقرأ أيضا</bdi>)
 #    opens a `related` block that runs until the body resumes or a new article header starts.
-# 2. **Separation** (`toolkit/separate.py`) asks two questions of each paragraph: is it about
+# 2. **Separation** (`toolkit/model/separate.py`) asks two questions of each paragraph: is it about
 #    the focus, and does it belong to the article it sits in? Its focus *evidence* blends its
 #    embedding similarity to the paragraphs closest to the focus description (smoothed over its
 #    nearest paragraphs and its topic) with its words' TF-IDF similarity to those paragraphs'
@@ -237,7 +238,7 @@ if len(skipped):
 #    only when the detector also finds it foreign, otherwise it is the article's own turn to
 #    another facet and stays `core`. Headlines join their run; text after a mid-article related
 #    block that does not continue the article is a glued-in article, also `insert`.
-# 3. **Without a focus** (`toolkit/coverage.py`) the corpus decides: with a dominant coverage
+# 3. **Without a focus** (`toolkit/model/coverage.py`) the corpus decides: with a dominant coverage
 #    (most documents use the words of its centre) step 2 runs with a focus derived from it; a
 #    mixed collection has no coverage under study, so every article is kept and only what does
 #    not belong to its own article is set aside (cleaning's labels, and a separate article after

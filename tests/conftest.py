@@ -19,7 +19,7 @@ def gold() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def seed_documents():
-    from toolkit.load import load_corpus
+    from toolkit.corpus.load import load_corpus
 
     documents, _ = load_corpus(SEEDS)
     return documents
@@ -27,29 +27,29 @@ def seed_documents():
 
 @pytest.fixture(scope="session")
 def seed_lines(seed_documents):
-    from toolkit.clean import LineCleaner
-    from toolkit.segment import split_lines
+    from toolkit.corpus.clean import LineCleaner
+    from toolkit.corpus.segment import split_lines
 
     return LineCleaner().fit_transform(split_lines(seed_documents))
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    from toolkit.embed import make_embedder
+    from toolkit.model.embed import make_embedder
 
     return make_embedder()
 
 
 @pytest.fixture(scope="session")
 def seed_segments(seed_lines):
-    from toolkit.segment import make_segments
+    from toolkit.corpus.segment import make_segments
 
     return make_segments(seed_lines)
 
 
 @pytest.fixture(scope="session")
 def seed_embeddings(seed_segments, embedder):
-    from toolkit.embed import embed_texts
+    from toolkit.model.embed import embed_texts
 
     vectors, _ = embed_texts(seed_segments["text"].tolist(), embedder)
     return vectors

@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
-from toolkit.actors import ActorExtractor
-from toolkit.claims import ClaimExtractor
+from toolkit.findings.actors import ActorExtractor
+from toolkit.findings.claims import ClaimExtractor
 
 
 def claims_of(*texts: str, doc: str = "t.txt") -> pd.DataFrame:
@@ -88,8 +88,8 @@ def test_a_number_without_a_noun_does_not_borrow_an_unrelated_unit():
 
 def test_percent_in_words_through_normalization():
     """«في المائة» and its spellings are compared as ``normalize_arabic`` writes them."""
-    from toolkit import claims
-    from toolkit.normalize import normalize_arabic
+    from toolkit.findings import claims
+    from toolkit.corpus.normalize import normalize_arabic
 
     for text in ("ارتفع معدل التضخم إلى 30 في المائة خلال العام الماضي.",
                  "تراجعت الصادرات بنسبة 30 في المئة.",

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from toolkit.clean import ChromePatterns, LineCleaner
-from toolkit.segment import split_lines
+from toolkit.corpus.clean import ChromePatterns, LineCleaner
+from toolkit.corpus.segment import split_lines
 
 BODY = [
     "قالت وزارة الخارجية إن آلاف الجنود وصلوا إلى المنطقة الحدودية خلال الأسبوع الماضي وبدأوا التدريب على المدفعية.",
@@ -122,7 +122,7 @@ def test_pattern_file_is_data(tmp_path):
 
 
 def test_counts_from_partitions_fit_like_the_whole_corpus():
-    from toolkit.clean import short_line_keys
+    from toolkit.corpus.clean import short_line_keys
 
     docs = {f"{i}.txt": [BODY[i % 4], "// انتهى //", "للمزيد من الأخبار تابعوا موقعنا الإخباري"] for i in range(6)}
     lines = _lines(docs)

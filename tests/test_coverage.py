@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.coverage import Coverage, CoverageFinder
-from toolkit.params import SEED_FOCUS
-from toolkit.separate import FocusSeparator, _leave_one_out_cohesion, line_table
-from toolkit.topics import TopicModel
+from toolkit.model.coverage import Coverage, CoverageFinder
+from toolkit.study.params import SEED_FOCUS
+from toolkit.model.separate import FocusSeparator, _leave_one_out_cohesion, line_table
+from toolkit.model.topics import TopicModel
 
 # Six short articles from six sections of a newspaper: no subject holds most of them.
 MIXED = {

@@ -3,7 +3,7 @@ import socket
 import numpy as np
 import pytest
 
-from toolkit.embed import EmbeddingCache, EmbeddingError, SentenceTransformerEmbedder, embed_texts, make_embedder
+from toolkit.model.embed import EmbeddingCache, EmbeddingError, SentenceTransformerEmbedder, embed_texts, make_embedder
 
 PARAGRAPHS = [
     "أرسلت كوريا الشمالية آلاف الجنود إلى روسيا للقتال في أوكرانيا.",
@@ -93,7 +93,7 @@ def test_cache_filled_by_another_corpus_gives_the_same_bits(tmp_path, embedder, 
 
 
 def test_cache_key_names_the_batch_independent_vectors(embedder):
-    from toolkit.encoder import cache_key
+    from toolkit.model.encoder import cache_key
 
     assert embedder.cache_key == cache_key("float32") or embedder.cache_key == cache_key("bfloat16")
     assert "-v3-" in embedder.cache_key  # v1/v2 vectors depend on their batch: never reused

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from toolkit.encoder import UseEncoder, model_files
+from toolkit.model.encoder import UseEncoder, model_files
 
 PARAGRAPHS = [
     "قالت وزارة الخارجية الأميركية، الثلاثاء، إن نحو 10 آلاف جندي كوري شمالي يشاركون في القتال إلى جانب القوات الروسية.",
@@ -58,7 +58,7 @@ def test_a_texts_vector_does_not_depend_on_its_batch(seed_segments):
 
 
 def test_padding_buckets_stay_small():
-    from toolkit.encoder import bucket_span
+    from toolkit.model.encoder import bucket_span
 
     for tokens in range(1, 5000):
         span = bucket_span(tokens)
@@ -67,7 +67,7 @@ def test_padding_buckets_stay_small():
 
 
 def test_token_ids_equal_the_reference_tokenizer(reference, seed_segments):
-    from toolkit.encoder import UseTokenizer
+    from toolkit.model.encoder import UseTokenizer
 
     _, spm_model = model_files()
     ours = UseTokenizer(spm_model).encode(PARAGRAPHS + seed_segments["text"].tolist())
@@ -83,7 +83,7 @@ def test_weights_are_read_from_the_installed_package():
 
 
 def test_vectors_do_not_depend_on_what_was_embedded_before(seed_segments):
-    from toolkit.encoder import UseEncoder
+    from toolkit.model.encoder import UseEncoder
 
     texts = seed_segments["text"].tolist()
     first, second = texts[:80], texts[80:]

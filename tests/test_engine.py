@@ -9,9 +9,9 @@ import pytest
 
 from conftest import ROOT
 from test_pipeline import mixed_corpus
-from toolkit.engine import DaskEngine, LocalEngine, open_engine
+from toolkit.study.engine import DaskEngine, LocalEngine, open_engine
 from toolkit.errors import ParameterError
-from toolkit.params import resolve
+from toolkit.study.params import resolve
 
 
 def _cli(*args):

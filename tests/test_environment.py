@@ -58,7 +58,7 @@ def test_notebooks_are_paired_and_parameterized():
 
 
 def test_notebook_parameters_match_toolkit_defaults():
-    from toolkit.params import DEFAULTS
+    from toolkit.study.params import DEFAULTS
 
     for py in sorted((ROOT / "notebooks").glob("*.py")):
         text = py.read_text("utf-8")

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from toolkit import figures  # noqa: E402
+from toolkit.study import figures  # noqa: E402
 
 
 def _render(text: str) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.framing import share_matrix, topic_shares, typical_lines
+from toolkit.findings.framing import share_matrix, topic_shares, typical_lines
 
 
 def test_topic_shares_sum_to_one_per_outlet_and_ignore_lines_set_aside():

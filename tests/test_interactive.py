@@ -7,8 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from toolkit import interactive, topics
-from toolkit.report import self_contained
+from toolkit.model import topics
+from toolkit.study import interactive
+from toolkit.study.report import self_contained
 
 # The seed files carry no outlet or date: give the five articles some, so every view is drawn.
 OUTLETS = {"000": "الجزيرة", "001": "سكاي نيوز عربية", "002": "الجزيرة", "003": "العربية", "004": "سكاي نيوز عربية"}

@@ -1,6 +1,6 @@
-"""Content terms, document frequencies and the focus's lexical profile (toolkit.lexical)."""
+"""Content terms, document frequencies and the focus's lexical profile (toolkit.model.lexical)."""
 
-from toolkit.lexical import Lexicon, content_terms, cosine, document_terms
+from toolkit.model.lexical import Lexicon, content_terms, cosine, document_terms
 
 
 def test_article_and_plural_forms_share_a_term():

@@ -3,7 +3,7 @@ import hashlib
 import pytest
 
 from conftest import SEEDS, write_corpus
-from toolkit.load import CorpusError, load_corpus
+from toolkit.corpus.load import CorpusError, load_corpus
 
 
 def test_seed_corpus_loads_untouched(seed_documents):
@@ -188,7 +188,7 @@ def test_special_entries_are_recorded_never_opened(tmp_path, no_hang):
 def test_run_folders_inside_the_corpus_are_skipped_with_a_warning(tmp_path):
     import json
 
-    from toolkit.workspace import write_run_marker
+    from toolkit.study.workspace import write_run_marker
 
     corpus = write_corpus(tmp_path / "c", {
         "ok.txt": "نص عربي",
@@ -212,7 +212,7 @@ def test_run_folders_inside_the_corpus_are_skipped_with_a_warning(tmp_path):
 def test_a_file_that_fails_to_read_is_skipped_or_stops_the_run(tmp_path, monkeypatch):
     import errno
 
-    from toolkit import load
+    from toolkit.corpus import load
 
     corpus = write_corpus(tmp_path / "c", {"ok.txt": "نص عربي", "bad sector.txt": "نص"})
     read = load._read_file

@@ -1,4 +1,4 @@
-from toolkit import normalize as N
+from toolkit.corpus import normalize as N
 
 
 def test_diacritics_and_tatweel_are_removed():

@@ -16,14 +16,14 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from toolkit.params import SEED_FOCUS
+from toolkit.study.params import SEED_FOCUS
 
 NOTEBOOKS = ROOT / "notebooks"
 NAMES = ("01_corpus_and_cleaning", "02_topics_and_separation", "03_figures_and_report")
 
 
 def _kernel() -> str:
-    from toolkit.report import kernel_name
+    from toolkit.study.report import kernel_name
 
     return kernel_name()
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from toolkit.errors import ParameterError
-from toolkit.params import DEFAULTS, SEED_LIMIT, resolve
+from toolkit.study.params import DEFAULTS, SEED_LIMIT, resolve
 
 
 def test_defaults_resolve():
@@ -26,7 +26,7 @@ def test_nan_and_infinities_are_rejected(value):
 
 
 def test_nan_from_a_parameters_file_is_rejected(tmp_path):
-    from toolkit.params import load_yaml
+    from toolkit.study.params import load_yaml
 
     path = tmp_path / "p.yml"
     path.write_text("switch_penalty: .nan\n")
@@ -84,7 +84,7 @@ def test_a_gold_file_asked_for_must_exist(tmp_path):
 # ------------------------------------------------------------ where relative paths point
 from conftest import GOLD, ROOT, SEEDS  # noqa: E402
 
-from toolkit import params as P  # noqa: E402
+from toolkit.study import params as P  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -130,11 +130,11 @@ def test_parameters_cell_is_readable_python():
 # --------------------------------------------------------------- the command line's paths
 def _cli_params(monkeypatch, argv) -> dict:
     """The parameters ``python -m toolkit run ARGV`` hands to run_study (which is not run)."""
-    import toolkit.report
-    from toolkit.cli import main
+    import toolkit.study.report
+    from toolkit.study.cli import main
 
     seen = {}
-    monkeypatch.setattr(toolkit.report, "run_study", lambda params, **_: seen.update(params))
+    monkeypatch.setattr(toolkit.study.report, "run_study", lambda params, **_: seen.update(params))
     assert main(["run", *argv, "--quiet"]) == 0
     return seen
 
@@ -158,7 +158,7 @@ def test_a_parameters_file_is_read_like_a_notebooks_parameters(monkeypatch, tmp_
 
 
 def test_a_missing_gold_on_the_command_line_is_one_line(monkeypatch, tmp_path, capsys):
-    from toolkit.cli import main
+    from toolkit.study.cli import main
 
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--gold", "missing.csv", "--quiet"]) == 2
@@ -167,7 +167,7 @@ def test_a_missing_gold_on_the_command_line_is_one_line(monkeypatch, tmp_path, c
 
 
 def test_help_shows_each_default_once(capsys):
-    from toolkit.cli import build_parser
+    from toolkit.study.cli import build_parser
 
     with pytest.raises(SystemExit):
         build_parser().parse_args(["run", "--help"])

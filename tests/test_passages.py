@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit import passages
-from toolkit.normalize import match_key
-from toolkit.passages import SharedPassageFinder, lsh_recall, shingles, split_sentences
+from toolkit.findings import passages
+from toolkit.corpus.normalize import match_key
+from toolkit.findings.passages import SharedPassageFinder, lsh_recall, shingles, split_sentences
 
 WIRE = ("وقال وزير الخارجية الروسي سيرغي لافروف إن العلاقات بين موسكو وبيونغ يانغ "
         "وصلت إلى مستوى غير مسبوق خلال السنوات الأخيرة.")

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 
 from conftest import SEEDS
-from toolkit import load, pipeline
-from toolkit.embed import embed_texts
-from toolkit.engine import LocalEngine
-from toolkit.params import resolve
-from toolkit.workspace import RunFolder
+from toolkit.corpus import load
+from toolkit.study import pipeline
+from toolkit.model.embed import embed_texts
+from toolkit.study.engine import LocalEngine
+from toolkit.study.params import resolve
+from toolkit.study.workspace import RunFolder
 
 
 def mixed_corpus(folder):

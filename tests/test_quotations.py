@@ -1,8 +1,8 @@
-"""Quotations two outlets share by meaning, not by wording (toolkit.quotations)."""
+"""Quotations two outlets share by meaning, not by wording (toolkit.findings.quotations)."""
 
 import pandas as pd
 
-from toolkit.quotations import SharedQuotationFinder, extract_quotations
+from toolkit.findings.quotations import SharedQuotationFinder, extract_quotations
 
 # Seed-corpus sentences: the same statements in two outlets' words (Kim's order to support
 # Russia; the US account of the training), and two claims of one story that are not one statement.

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from toolkit import report
+from toolkit.study import report
 
 RULE = "rule: غ → ج (Latin g written غ or ج (بيونغ يانغ / بيونج يانج))"
 
@@ -140,7 +140,7 @@ def test_summary_then_contents_then_sections(page):
 
 @pytest.mark.slow
 def test_runs_set_aside_on_the_seeds(seed_run, page):
-    from toolkit.workspace import RunFolder
+    from toolkit.study.workspace import RunFolder
 
     run = RunFolder(seed_run)
     lines = pd.read_csv(seed_run / "tables" / "lines.csv")

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from toolkit.segment import make_segments, split_lines, split_long
+from toolkit.corpus.segment import make_segments, split_lines, split_long
 
 
 def _docs(text):

@@ -1,9 +1,9 @@
-"""Runs glued in from another article, learnt from the corpus itself (toolkit.splice)."""
+"""Runs glued in from another article, learnt from the corpus itself (toolkit.model.splice)."""
 
 import numpy as np
 import pytest
 
-from toolkit.splice import Document, SpliceDetector, candidate_runs
+from toolkit.model.splice import Document, SpliceDetector, candidate_runs
 
 # Four kinds of story, each with its own words (real Arabic vocabulary) and its own direction
 # in a toy embedding space.

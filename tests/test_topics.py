@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import topics
-from toolkit.topics import TopicModel, arabic_stop_words, auto_sizes, surface_forms
+from toolkit.model import topics
+from toolkit.model.topics import TopicModel, arabic_stop_words, auto_sizes, surface_forms
 
 ARABIC_WORD = re.compile("[\u0621-\u064a]{2,}")
 
@@ -53,7 +53,7 @@ def test_tiny_corpus_gets_one_topic(seed_segments, seed_embeddings, embedder):
 
 
 def test_fit_sample_is_seeded_and_covers_small_corpora():
-    from toolkit.topics import fit_sample
+    from toolkit.model.topics import fit_sample
 
     assert (fit_sample(150, 50000) == np.arange(150)).all()
     a, b = fit_sample(10_000, 500, random_state=3), fit_sample(10_000, 500, random_state=3)
@@ -61,7 +61,7 @@ def test_fit_sample_is_seeded_and_covers_small_corpora():
 
 
 def test_vote_takes_the_majority_and_breaks_ties_by_the_nearest():
-    from toolkit.topics import vote
+    from toolkit.model.topics import vote
 
     topics, share = vote(np.array([[2, 1, 1, 2, 1], [3, -1, 4, -1, -1], [5, 6, 6, 5, 7]]))
     assert topics.tolist() == [1, -1, 5]  # 5 and 6 tie: 5 has the nearest member
@@ -69,7 +69,7 @@ def test_vote_takes_the_majority_and_breaks_ties_by_the_nearest():
 
 
 def test_nearest_reference_finds_itself_first(seed_embeddings):
-    from toolkit.topics import nearest_reference
+    from toolkit.model.topics import nearest_reference
 
     indices, similarities = nearest_reference(seed_embeddings, seed_embeddings, 5)
     assert (indices[:, 0] == np.arange(len(seed_embeddings))).mean() > 0.95  # exact repeats may swap

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
 
 
 #: Written first into every run folder; only a folder holding it (or an earlier run's manifest)
@@ -333,7 +333,7 @@ class RunFolder:
             raise FileNotFoundError(f"{path}: missing; run the earlier notebooks of this run first")
         return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
 
-    # partitioned tables and arrays (written by the engine's tasks, see toolkit.pipeline)
+    # partitioned tables and arrays (written by the engine's tasks, see toolkit.study.pipeline)
     def part(self, name: str, index: int, suffix: str = ".parquet") -> Path:
         return self.work(name) / f"part-{index:05d}{suffix}"
 

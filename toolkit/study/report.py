@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import StudyError
-from .schema import LABELS
+from ..errors import StudyError
+from ..schema import LABELS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # toolkit/, above this layer
+REPO_ROOT = PACKAGE_ROOT.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("01_corpus_and_cleaning", "02_topics_and_separation", "03_figures_and_report")
 REPORT_NOTEBOOK = "03_figures_and_report"
@@ -123,7 +124,7 @@ def run_study(params: dict, progress: bool = False, log=print, force: bool = Fal
             (params.get("patterns"), "the patterns file", False),
             (params.get("cache_dir"), "the embedding cache", True),
             *[(path, "the parameters file", False) for path in inputs],
-            (NOTEBOOK_DIR, "the notebooks", True), (Path(__file__).resolve().parent, "the toolkit's code", True),
+            (NOTEBOOK_DIR, "the notebooks", True), (PACKAGE_ROOT, "the toolkit's code", True),
             (sys.prefix, "the Python environment", True),
             (REPO_ROOT, "the repository", False), (Path.home(), "the home folder", False)]
     final = check_destination(params["run_dir"], keep, force)
@@ -807,7 +808,7 @@ def claims_finding(claims_table: pd.DataFrame, links: SourceLinks, quantity: str
 
 
 def quotations_finding(pairs: pd.DataFrame, n_quotations: int, links: SourceLinks) -> str:
-    """Quotations two outlets share by meaning (``toolkit.quotations``)."""
+    """Quotations two outlets share by meaning (``toolkit.findings.quotations``)."""
     if not len(pairs):
         return f"<b>No quotation</b> of the {n_quotations} found is shared by meaning between two outlets."
     best = pairs.iloc[0]

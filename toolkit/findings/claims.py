@@ -37,9 +37,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..corpus.normalize import normalize_arabic, western_digits
+from ..schema import CLAIMS
 from .actors import RESOURCES, WORD, _forms, tokenize
-from .normalize import normalize_arabic, western_digits
-from .schema import CLAIMS
 
 _DIGITS = re.compile(r"\d+(?:[,٬.٫]\d+)*")
 _LATIN_ADJACENT = re.compile(r"[A-Za-z]")
@@ -212,7 +212,7 @@ class ClaimExtractor:
         self.carry_lines = carry_lines
 
     def fit(self, lines: pd.DataFrame, mentions: pd.DataFrame | None = None) -> "ClaimExtractor":
-        from .topics import arabic_stop_words
+        from ..model.topics import arabic_stop_words
 
         self._units, self._not_units = load_units(self.units)
         self._stop = set(arabic_stop_words())

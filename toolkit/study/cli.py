@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..errors import ToolkitError
 from . import params as P
-from .errors import ToolkitError
 
 EXIT_INPUT_ERROR = 2
 
@@ -188,7 +188,7 @@ def _typed_paths(values: dict) -> dict:
 def _embed(args) -> int:
     import numpy as np
 
-    from .embed import embed_texts, make_embedder
+    from ..model.embed import embed_texts, make_embedder
 
     path = Path(args.input)
     if not path.exists():

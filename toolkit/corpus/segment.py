@@ -14,8 +14,8 @@ import re
 
 import pandas as pd
 
+from ..schema import DOCUMENTS, LINES, SEGMENTS
 from .normalize import count_words, match_key
-from .schema import DOCUMENTS, LINES, SEGMENTS
 
 # Sentence ends: Latin and Arabic full stop/question/exclamation, followed by space.
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+")

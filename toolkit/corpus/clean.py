@@ -30,8 +30,8 @@ import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process
 
+from ..schema import LINES
 from .normalize import count_arabic_words, match_key
-from .schema import LINES
 
 _PROCLITICS = "(?:و|ف|ب|ل|ال|وال|بال|لل|فال|فب|وب|ول)?"
 

@@ -45,8 +45,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ColumnMappingError, CorpusError
-from .schema import DOCUMENTS
+from ..errors import ColumnMappingError, CorpusError
+from ..schema import DOCUMENTS
 
 TEXT_SUFFIXES = (".txt",)
 TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".parquet")
@@ -295,7 +295,7 @@ def not_input(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        from .workspace import is_run_folder
+        from ..study.workspace import is_run_folder
 
         if is_run_folder(path):
             return RUN_FOLDER_REASON
@@ -350,7 +350,7 @@ def list_corpus_files(corpus: Path) -> list[Path]:
         return [corpus]
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: neither a folder nor a file ({not_input(corpus)})")
-    from .workspace import is_run_folder
+    from ..study.workspace import is_run_folder
 
     found: list[Path] = []
 
@@ -576,7 +576,7 @@ def load_corpus(corpus: str | Path, columns: dict | ColumnMap | None = None,
 
     Returns ``(documents, skipped)``: ``schema.DOCUMENTS`` and a ``doc, reason`` table.
     ``documents.attrs["warnings"]`` lists corpus-level warnings (e.g. no Arabic text).
-    The partitioned runs (``toolkit.pipeline``) read the same partitions on their workers.
+    The partitioned runs (``toolkit.study.pipeline``) read the same partitions on their workers.
     """
     if on_bad_file not in ("skip", "error"):
         raise CorpusError(f"on_bad_file must be 'skip' or 'error', not {on_bad_file!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .schema import TYPICAL_LINES
+from ..schema import TYPICAL_LINES
 
 
 def topic_shares(line_labels: pd.DataFrame, outlet: pd.Series) -> pd.DataFrame:

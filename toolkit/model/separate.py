@@ -15,7 +15,7 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    (``topic_weight``). Its threshold is ``off_focus_ratio`` times the focus coherence (the
    median similarity of the seed paragraphs to their centroid), so it follows the similarity
    scale of the embedder and how tight the coverage is.
-2. **Lexical focus score** (``toolkit.lexical``). Embeddings of any two news paragraphs are
+2. **Lexical focus score** (``toolkit.model.lexical``). Embeddings of any two news paragraphs are
    fairly similar; their words are not. The seed paragraphs also give a TF-IDF profile of the
    focus (document frequencies counted on the topic model's sample of the corpus); a
    paragraph's cosine with it, over ``lexical_ratio`` times the seeds' own median cosine, is
@@ -27,7 +27,7 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    and whose switch cost is ``switch_penalty``. A run of one short line (under
    ``full_weight_words``) between the article's own text, a caption or a subheading, stays:
    it is too little text to judge on its own.
-4. **Does a run belong to its article?** The splice detector (``toolkit.splice``), learnt from
+4. **Does a run belong to its article?** The splice detector (``toolkit.model.splice``), learnt from
    this corpus by gluing runs of its documents into others, searches each document for runs
    foreign to the rest of it (probability from ``splice_threshold``). Such a run is set aside
    when its words are also off the focus (mean lexical evidence under 1): a run glued in from
@@ -52,7 +52,7 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
 
 Every decision of steps 4-7 is kept in ``pieces_`` with its evidence, for the report.
 
-**Without a focus** (``toolkit.coverage``): a corpus with a dominant coverage is separated as
+**Without a focus** (``toolkit.model.coverage``): a corpus with a dominant coverage is separated as
 above, the focus derived from the corpus. A mixed collection has no coverage under study
 (``set_without_focus``): steps 1-3, 5 and 6 do not apply, every article is kept, and a
 paragraph is an insert only when it does not belong to its own article: a separate article
@@ -69,7 +69,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .schema import LINES, SEGMENTS, SEPARATION, TOPIC_ASSIGNMENTS
+from ..schema import LINES, SEGMENTS, SEPARATION, TOPIC_ASSIGNMENTS
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -193,7 +193,7 @@ class FocusSeparator:
         self.random_state = random_state
 
     # ------------------------------------------------------------------ scores
-    # The score is built in phases so that a corpus split into partitions (toolkit.pipeline,
+    # The score is built in phases so that a corpus split into partitions (toolkit.study.pipeline,
     # either engine) is judged exactly like one table: per-partition work, then a small
     # reduction over all partitions, then per-partition work again. ``fit`` runs the same
     # phases on a single partition.
@@ -246,7 +246,7 @@ class FocusSeparator:
 
     def set_without_focus(self) -> None:
         """Instead of reductions 1-3, when there is no coverage under study (a mixed
-        collection, ``toolkit.coverage``): nothing is judged against a focus; a paragraph is
+        collection, ``toolkit.model.coverage``): nothing is judged against a focus; a paragraph is
         set aside only when it does not belong to its own article (``_label_belonging``)."""
         self.has_focus_ = False
         self.focus_centroid_ = None
@@ -681,7 +681,7 @@ def line_table(lines: pd.DataFrame, segments: pd.DataFrame, separation: pd.DataF
     several paragraphs can straddle a boundary), the topic of its longest paragraph and the
     character-weighted mean score.
     """
-    from .schema import LINE_LABELS
+    from ..schema import LINE_LABELS
 
     lines = LINES.check(lines, "separate.line_table lines")
     seg = segments.merge(separation, on=["doc", "segment"]).merge(
@@ -712,7 +712,7 @@ def line_table(lines: pd.DataFrame, segments: pd.DataFrame, separation: pd.DataF
 
 def document_table(line_labels: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """``documents.csv``: per document, lines by label and the share of lines that are core."""
-    from .schema import LABELS
+    from ..schema import LABELS
 
     counts = pd.crosstab(line_labels["doc"], line_labels["label"]).reindex(columns=list(LABELS), fill_value=0)
     counts = counts.reindex(documents["doc"], fill_value=0)
@@ -730,7 +730,7 @@ def topic_table(topic_model, separation: pd.DataFrame, topics: pd.DataFrame,
     ``topic_vectors``: per topic, the sum (or mean) of its paragraphs' embeddings
     (``framing.topic_sums``); only its direction matters.
     """
-    from .schema import TOPICS
+    from ..schema import TOPICS
 
     merged = topics.merge(separation[["doc", "segment", "label"]], on=["doc", "segment"])
     rows = []

@@ -23,7 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .normalize import match_key
+from ..corpus.normalize import match_key
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال")

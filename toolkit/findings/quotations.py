@@ -1,10 +1,10 @@
 """Shared quotations: one statement that two outlets carry in different words.
 
 Contract in: the coverage lines (``doc``, ``line``, ``start``, ``text``), each document's outlet
-and an embedder (``toolkit.embed``). Out: ``schema.SHARED_QUOTATIONS``, one row per pair of
+and an embedder (``toolkit.model.embed``). Out: ``schema.SHARED_QUOTATIONS``, one row per pair of
 quotations from different outlets.
 
-Word 3-grams (``toolkit.passages``) find the sentences two outlets share word for word; a
+Word 3-grams (``toolkit.findings.passages``) find the sentences two outlets share word for word; a
 statement translated twice, or retold in each outlet's words (the US account of what Russia
 trained North Korean troops in, Kim's order to support Russia), shares almost no 3-gram. Such
 quotations are found by meaning:
@@ -32,8 +32,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .lexical import content_terms
-from .schema import SHARED_QUOTATIONS
+from ..model.lexical import content_terms
+from ..schema import SHARED_QUOTATIONS
 
 _QUOTED = re.compile(r"[«“\"]([^«»“”\"\n]+?)[»”\"]")
 _SENTENCE_END = re.compile(r"[.!?؟؛](?:\s|$)|$")
@@ -42,9 +42,9 @@ _SENTENCE_END = re.compile(r"[.!?؟؛](?:\s|$)|$")
 def extract_quotations(lines: pd.DataFrame, min_words: int = 5) -> pd.DataFrame:
     """Quotations of the lines: ``doc, line, start, end`` (offsets in the document), ``kind``
     (quoted / reported) and ``text``; one per text and document."""
+    from ..corpus.normalize import normalize_arabic
     from .actors import _speech_verbs, tokenize
     from .claims import _load_yaml
-    from .normalize import normalize_arabic
 
     verbs = _speech_verbs()
     complementizers = {normalize_arabic(w) for w in _load_yaml("attribution.yml").get("complementizers", [])}
@@ -90,7 +90,7 @@ class SharedQuotationFinder:
         self.random_state = random_state
 
     def fit(self, lines: pd.DataFrame, outlet: pd.Series, embedder, cache=None) -> "SharedQuotationFinder":
-        from .embed import embed_texts
+        from ..model.embed import embed_texts
 
         self.quotations_ = extract_quotations(lines, self.min_words)
         self.n_quotations_ = len(self.quotations_)

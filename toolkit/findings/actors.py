@@ -31,10 +31,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .normalize import normalize_arabic, strip_diacritics, strip_invisible, strip_tatweel
-from .schema import ACTOR_MENTIONS, ACTORS
+from ..corpus.normalize import normalize_arabic, strip_diacritics, strip_invisible, strip_tatweel
+from ..schema import ACTOR_MENTIONS, ACTORS
 
-RESOURCES = Path(__file__).parent / "resources"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 KINDS = ("person", "institution", "place")
 
 # A word: letters with their diacritics and tatweel, hyphen-joined parts kept together
@@ -283,7 +283,7 @@ class ActorExtractor:
     def fit(self, lines: pd.DataFrame, documents: pd.DataFrame | None = None) -> "ActorExtractor":
         """``lines``: the coverage lines (doc, line, start, text); ``documents`` (doc, source)
         gives each document's outlet."""
-        from .topics import arabic_stop_words
+        from ..model.topics import arabic_stop_words
 
         self._rules = load_merge_rules(self.merge_rules)
         pats = load_patterns(self.patterns)

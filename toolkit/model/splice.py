@@ -24,7 +24,7 @@ document, so they mean the same for any embedder and any corpus:
 A document is then searched for its most foreign-looking run (every start after the first
 line and every length leaving the host at least ``min_host`` paragraphs); the run is set
 aside when its probability reaches the threshold, and the search repeats on what is left,
-up to ``max_runs`` runs per document. ``toolkit.separate`` uses the search with a high
+up to ``max_runs`` runs per document. ``toolkit.model.separate`` uses the search with a high
 threshold, and only for runs whose words are also off the focus, and the probability of a
 single run to tell an article's own turn to another facet from a glued-in piece.
 """
@@ -73,7 +73,8 @@ class Document:
         return cls(v, [content_terms(t) for t in texts], headline)
 
 
-def _unit_rows(v: np.ndarray) -> np.ndarray:
+def unit_rows(v: np.ndarray) -> np.ndarray:
+    """Each row divided by its norm (a zero row stays zero)."""
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     return np.divide(v, norms, out=np.zeros_like(v), where=norms > 0)
 
@@ -276,7 +277,7 @@ class SpliceDetector:
         1..``max_glued`` paragraphs of another sampled document glued into a host, at its end
         or inside it, half of the time from the donor's first line (its headline)."""
         per_host = max(self.splices_per_document, -(-self.min_examples // len(hosts)))
-        centroids = np.vstack([_unit_rows(d.vectors.mean(axis=0, keepdims=True))[0] for d in documents])
+        centroids = np.vstack([unit_rows(d.vectors.mean(axis=0, keepdims=True))[0] for d in documents])
         similarity = centroids @ centroids.T
         out = []
         for h in hosts:

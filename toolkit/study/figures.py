@@ -27,7 +27,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .schema import LABELS  # noqa: E402
+from ..schema import LABELS  # noqa: E402
 
 LABEL_COLORS = {
     "core": "#2b8a3e", "insert": "#d9480f", "related": "#1c7ed6",

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 #: The seed study: Russia–North Korea military cooperation, November 2024.
 SEED_FOCUS = (
@@ -107,7 +107,7 @@ def project_root(start: str | Path | None = None) -> Path:
     for folder in (start, *start.parents):
         if _is_project(folder):
             return folder
-    installed_from = Path(__file__).resolve().parent.parent
+    installed_from = Path(__file__).resolve().parents[2]  # the checkout above toolkit/study/
     return installed_from if _is_project(installed_from) else start
 
 

@@ -1,4 +1,4 @@
-"""The corpus stages over partitions of documents, run by either engine (``toolkit.engine``).
+"""The corpus stages over partitions of documents, run by either engine (``toolkit.study.engine``).
 
 Notebooks 1 and 2 call the four drivers below; each splits its stage into tasks over the
 partitions of the corpus (``load.plan_partitions``: at most ``partition_size`` files or archive
@@ -35,9 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import clean, coverage, embed, framing, load, segment, separate, topics
-from .errors import CorpusError
-from .schema import LINE_LABELS, SEPARATION
+from ..corpus import clean, load, segment
+from ..errors import CorpusError
+from ..findings import framing
+from ..model import coverage, embed, separate, topics
+from ..schema import LINE_LABELS, SEPARATION
 from .workspace import RunFolder
 
 

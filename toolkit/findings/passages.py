@@ -29,8 +29,8 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from .normalize import match_key
-from .schema import SHARED_PASSAGES
+from ..corpus.normalize import match_key
+from ..schema import SHARED_PASSAGES
 
 _PRIME = np.uint64((1 << 31) - 1)  # a, b < 2^31 and x < 2^32: a*x + b fits in 64 bits
 N_PERMUTATIONS = 64  # MinHash size

