@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.findings.actors import ActorExtractor, coverage_lines, load_merge_rules, outlets
 from toolkit.corpus.normalize import normalize_arabic
+from toolkit.findings.actors import ActorExtractor, coverage_lines, load_merge_rules, outlets
 
 
 def frame(lines: dict[str, list[str]]) -> pd.DataFrame:

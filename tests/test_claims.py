@@ -88,8 +88,8 @@ def test_a_number_without_a_noun_does_not_borrow_an_unrelated_unit():
 
 def test_percent_in_words_through_normalization():
     """«في المائة» and its spellings are compared as ``normalize_arabic`` writes them."""
-    from toolkit.findings import claims
     from toolkit.corpus.normalize import normalize_arabic
+    from toolkit.findings import claims
 
     for text in ("ارتفع معدل التضخم إلى 30 في المائة خلال العام الماضي.",
                  "تراجعت الصادرات بنسبة 30 في المئة.",

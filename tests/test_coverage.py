@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from toolkit.model.coverage import Coverage, CoverageFinder
-from toolkit.study.params import SEED_FOCUS
 from toolkit.model.separate import FocusSeparator, _leave_one_out_cohesion, line_table
 from toolkit.model.topics import TopicModel
+from toolkit.study.params import SEED_FOCUS
 
 # Six short articles from six sections of a newspaper: no subject holds most of them.
 MIXED = {

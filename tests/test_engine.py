@@ -9,8 +9,8 @@ import pytest
 
 from conftest import ROOT
 from test_pipeline import mixed_corpus
-from toolkit.study.engine import DaskEngine, LocalEngine, open_engine
 from toolkit.errors import ParameterError
+from toolkit.study.engine import DaskEngine, LocalEngine, open_engine
 from toolkit.study.params import resolve
 
 

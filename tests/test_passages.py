@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.findings import passages
 from toolkit.corpus.normalize import match_key
+from toolkit.findings import passages
 from toolkit.findings.passages import SharedPassageFinder, lsh_recall, shingles, split_sentences
 
 WIRE = ("وقال وزير الخارجية الروسي سيرغي لافروف إن العلاقات بين موسكو وبيونغ يانغ "

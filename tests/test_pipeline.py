@@ -9,8 +9,8 @@ import pytest
 
 from conftest import SEEDS
 from toolkit.corpus import load
-from toolkit.study import pipeline
 from toolkit.model.embed import embed_texts
+from toolkit.study import pipeline
 from toolkit.study.engine import LocalEngine
 from toolkit.study.params import resolve
 from toolkit.study.workspace import RunFolder

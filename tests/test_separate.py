@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.study.params import SEED_FOCUS
 from toolkit.model.separate import FocusSeparator, document_table, line_table, viterbi_runs
 from toolkit.model.topics import TopicModel
+from toolkit.study.params import SEED_FOCUS
 
 
 def test_headline_joins_the_run_that_follows():

@@ -38,8 +38,9 @@ import pandas as pd
 import yaml
 
 from ..corpus.normalize import normalize_arabic, western_digits
+from ..resources import load_yaml
 from ..schema import CLAIMS
-from .actors import RESOURCES, WORD, _forms, tokenize
+from .words import WORD, readings
 
 _DIGITS = re.compile(r"\d+(?:[,٬.٫]\d+)*")
 _LATIN_ADJACENT = re.compile(r"[A-Za-z]")
@@ -106,14 +107,10 @@ QUALIFIERS = [(tuple(normalize_arabic(w).split()), name) for w, name in (  # wor
 )]
 
 
-def _load_yaml(name: str) -> dict:
-    return yaml.safe_load((RESOURCES / name).read_text("utf-8")) or {}
-
-
 def load_units(path: str | Path | None = None) -> tuple[dict[str, str], set[str]]:
     """Counted noun (normalized, without ال) -> kind of quantity; and the words that are never a
     unit (``not_units``)."""
-    data = yaml.safe_load(Path(path).read_text("utf-8")) if path else _load_yaml("claim_units.yml")
+    data = yaml.safe_load(Path(path).read_text("utf-8")) if path else load_yaml("claim_units.yml")
     units: dict[str, str] = {}
     for kind, words in (data or {}).items():
         if kind == "not_units":
@@ -217,11 +214,11 @@ class ClaimExtractor:
         self._units, self._not_units = load_units(self.units)
         self._stop = set(arabic_stop_words())
         att = yaml.safe_load(Path(self.attribution).read_text("utf-8")) if self.attribution \
-            else _load_yaml("attribution.yml")
+            else load_yaml("attribution.yml")
         self._verbs = {normalize_arabic(w) for w in att.get("verbs", [])}
         self._according = [tuple(normalize_arabic(w).split()) for w in att.get("according_to", [])]
         self._complementizers = {normalize_arabic(w) for w in att.get("complementizers", [])}
-        context = _load_yaml("claim_context.yml")
+        context = load_yaml("claim_context.yml")
         self._casualty = {normalize_arabic(str(w)): kind for kind, words in (context.get("casualty") or {}).items()
                           for w in words}
         self._party = {normalize_arabic(str(w)): kind for kind, words in (context.get("party") or {}).items()
@@ -333,7 +330,7 @@ class ClaimExtractor:
                 value, last = value * mult, j
         elif tok.kind == "word":
             key = tok.key
-            forms = [f for f, _, _ in _forms(key)]
+            forms = [f for f, _, _ in readings(key)]
             vague = next((VAGUE[f] for f in forms if f in VAGUE), None)
             if vague:
                 lo, hi = vague
@@ -388,7 +385,7 @@ class ClaimExtractor:
     @staticmethod
     def _lookup(table: dict, key: str) -> str:
         """The kind ``key`` reads as in ``table``, as written or without a proclitic."""
-        for form, _, _ in _forms(key):
+        for form, _, _ in readings(key):
             if form in table:
                 return table[form]
             if form.startswith("ال") and form[2:] in table:  # الجنود
@@ -429,7 +426,7 @@ class ClaimExtractor:
         for i in range(len(keys) - 1):
             for words in self._hedges:
                 n = len(words)
-                if tuple(keys[i:i + n]) != words and not (n == 1 and any(f == words[0] for f, _, _ in _forms(keys[i]))):
+                if tuple(keys[i:i + n]) != words and not (n == 1 and any(f == words[0] for f, _, _ in readings(keys[i]))):
                     continue
                 if words == ("قد",) and not (keys[i + 1][:1] in "يت" and keys[i + 1] not in ("تم", "تمت")):
                     continue
@@ -450,7 +447,7 @@ class ClaimExtractor:
         if j >= len(toks) or toks[j].kind != "word" or any(c in toks[j].gap for c in ".،,;؛:؟!"):
             return "", "", last
         key = toks[j].key
-        for form, _, _ in _forms(key):
+        for form, _, _ in readings(key):
             bare = form[2:] if form.startswith("ال") and len(form) > 3 else form
             if bare in self._units:
                 return toks[j].surface, self._units[bare], j

@@ -43,11 +43,11 @@ def extract_quotations(lines: pd.DataFrame, min_words: int = 5) -> pd.DataFrame:
     """Quotations of the lines: ``doc, line, start, end`` (offsets in the document), ``kind``
     (quoted / reported) and ``text``; one per text and document."""
     from ..corpus.normalize import normalize_arabic
-    from .actors import _speech_verbs, tokenize
-    from .claims import _load_yaml
+    from ..resources import load_yaml
+    from .words import speech_verbs, tokenize
 
-    verbs = _speech_verbs()
-    complementizers = {normalize_arabic(w) for w in _load_yaml("attribution.yml").get("complementizers", [])}
+    verbs = speech_verbs()
+    complementizers = {normalize_arabic(w) for w in load_yaml("attribution.yml").get("complementizers", [])}
     rows = []
     for doc, line, offset, text in lines[["doc", "line", "start", "text"]].itertuples(index=False):
         for m in _QUOTED.finditer(text):

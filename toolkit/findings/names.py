@@ -1,0 +1,448 @@
+"""How the actor extractor reads names in running text (``actors.ActorExtractor`` composes these).
+
+- ``CorpusWords``: the lines as tokens, with what the corpus says about its words (which
+  words it uses, with and without the article; how often each short phrase recurs);
+- ``NameWords``: which words may be part of a name, and how far a name runs;
+- ``PatternReader``: the names found after a person's title, an institution's head or a place
+  trigger, where a speaker stands, and (after those) persons named by a given name alone;
+- ``Trie``: the longest known name starting at a token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from .words import (CLOSE_QUOTES, OPEN_QUOTES, TRANSPARENT, Token, comma_gap, mention_surface, plain_gap, readings,
+                    speech_verbs, tokenize)
+
+_PRONOUN_SUFFIX = re.compile(r"(ها|هم|هما|هن|كم|نا)$")
+# Given names whose normalized form is also a function word: على "on" folds to علي "Ali", and
+# scraped text often writes it علي. They open a name only after a title.
+_FUNCTION_WORD_FORMS = frozenset({"علي"})
+# Endings of an adjective (-ية), a dual or a plural (المحيطين، الأخرون، الجديدات): after a place
+# trigger such an ال-word describes the place, it is not its name.
+_NOT_PLACE_ENDINGS = ("يه", "ين", "ون", "ات")
+# Titles that bodies and places are named after (جامعة الملك فيصل، مركز الشيخ زايد); other
+# titles after a head start the next phrase (حكومة الرئيس ...).
+_NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الامام", "السلطان"})
+# What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
+_SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "ل", "انه", "انها", "انهم", "بانه", "بانها",
+                           "بانهم"})
+# Words that open a compound name with the next word (عبد الله، أبو بكر، بن سلمان), normalized.
+_COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ام"})
+
+
+class Trie:
+    """Word-sequence lookup: the longest known name starting at a token (proclitic allowed on
+    the first word), spans only across plain gaps."""
+
+    def __init__(self):
+        self.entries: dict[tuple[str, ...], int] = {}
+        self.max_len = 0
+        self._first_words: set[str] = set()  # most tokens open no entry: answered at once
+
+    def add(self, words: tuple[str, ...], entry: int) -> None:
+        if words and words not in self.entries:
+            self.entries[words] = entry
+            self.max_len = max(self.max_len, len(words))
+            self._first_words.add(words[0])
+
+    def match(self, tokens: list[Token], i: int, keys: list[str]):
+        forms = [f for f in readings(keys[i]) if f[0] in self._first_words]
+        if not forms:
+            return None
+        limit = min(self.max_len, len(tokens) - i)
+        span = 1  # the words from i joined by plain gaps: longer entries cannot match
+        while span < limit and plain_gap(tokens[i + span].gap):
+            span += 1
+        for n in range(span, 0, -1):
+            rest = tuple(keys[i + 1:i + n])
+            for form, cut, alef in forms:
+                entry = self.entries.get((form, *rest))
+                if entry is not None:
+                    return entry, n, cut, alef
+        return None
+
+
+
+# --------------------------------------------------------------------------- corpus statistics
+class CorpusWords:
+    """The coverage lines as tokens, and what the corpus says about its words.
+
+    ``lines``: (doc, line, start, tokens) per line; ``keys``: each token's merge key;
+    ``vocabulary``: every word, also read without a proclitic ("this word also occurs with the
+    article, so it is a common word, not a name"); ``written``: every word as written;
+    ``phrases``: counts of phrases up to ``max_words`` words (how far a name extends)."""
+
+    def __init__(self, lines: pd.DataFrame, word_key, max_words: int):
+        self.lines = [(row.doc, int(row.line), int(row.start), tokenize(row.text))
+                      for row in lines[["doc", "line", "start", "text"]].itertuples(index=False)]
+        self.keys = [[word_key(t.key) for t in toks] for _, _, _, toks in self.lines]
+        self.vocabulary: set[str] = set()
+        self.written: set[str] = set()
+        self.phrases: Counter = Counter()
+        for keys, (_, _, _, toks) in zip(self.keys, self.lines):
+            self.written.update(keys)
+            self.vocabulary.update(f for k in keys for f, _, _ in readings(k))
+            for i in range(len(toks)):
+                phrase = ()
+                for j in range(i, min(i + max_words, len(toks))):
+                    if j > i and not plain_gap(toks[j].gap):
+                        break
+                    phrase = phrase + (keys[j],)
+                    self.phrases[phrase] += 1
+
+    def token_lines(self):
+        """(tokens, keys) of each line."""
+        return ((toks, keys) for keys, (_, _, _, toks) in zip(self.keys, self.lines))
+
+
+# --------------------------------------------------------------------------- name words
+class NameWords:
+    """Which words may be part of a name, and how far a name runs, read from the patterns
+    file, the corpus's words (``CorpusWords``) and the places the gazetteer knows."""
+
+    def __init__(self, pats: dict, corpus: CorpusWords, gaz_places: set[str], max_name_words: int,
+                 min_extend_ratio: float):
+        from ..model.topics import arabic_stop_words
+
+        self.corpus = corpus
+        self.phrases = corpus.phrases
+        self.max_name_words = max_name_words
+        self.min_extend_ratio = min_extend_ratio
+        self.stop = set(arabic_stop_words())
+        self.special = {w for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers",
+                                      "not_name") for words in pats[key] for w in words}
+        self.verbs = speech_verbs()
+        self.connectors = {w for words in pats["title_connectors"] for w in words}
+        self.gaz_places = gaz_places
+        self.shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
+        self.named_after = ({w[0] for w in pats["facility_nouns"] if len(w) == 1}
+                            | {w[-1] for w in pats["institution_heads"]} | {w[-1] for w in pats["place_triggers"]})
+
+    def is_verb(self, key: str) -> bool:
+        """A verb of speech, bare or with و/ف (حذر، وقال)."""
+        return key in self.verbs or (key[:1] in "وف" and key[1:] in self.verbs)
+
+    def name_like(self, key: str, first: bool = True) -> bool:
+        # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
+        # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
+        written, vocabulary = self.corpus.written, self.corpus.vocabulary
+        if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in readings(key)[1:]):
+            return False
+        return (len(key) >= 2 and not key.startswith("ال") and key not in self.stop and key not in self.special
+                and not self.is_verb(key)
+                and "ال" + key not in vocabulary and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
+                and not key.isascii())
+
+    def verb_shaped(self, key: str) -> bool:
+        # A word right after an indefinite trigger can open a relative clause (في منطقة تخضع
+        # لسيطرة، مدينة شهدت): an imperfect (ي/ت/ن + a short stem) or a short perfect in -ت.
+        return self.is_verb(key) or (len(key) <= 5 and key[:1] in "يتن") or (len(key) <= 4 and key.endswith("ت"))
+
+    def modifier(self, tok: Token) -> bool:
+        """A word between a title and the name (the article's adjectives, connectors, places)."""
+        k = tok.key
+        return (k.startswith(("ال", "لل", "بال", "وال")) or k in self.connectors or k in self.gaz_places
+                or any(f in self.connectors for f, _, _ in readings(k)))
+
+    def later_name_word(self, key: str, previous: str) -> bool:
+        # A later word of a person's name may carry the article (حيدر العبادي، عادل الجبير,
+        # عبد الرحمن): an ال-word whose bare form the corpus does not use as a word of its
+        # own (الشهر: شهر is a word; الجبير: جبير is not), or any ال-word after عبد/أبو/بن.
+        if not key.startswith("ال") or len(key) < 4 or key in self.stop or key in self.special or self.is_verb(key):
+            return False
+        if self.verbal_noun(key):
+            return False
+        # A family name may be a given name with the article (خالد الفيصل، آل الحسين).
+        return previous in _COMPOUND_HEADS or key[2:] not in self.corpus.vocabulary or key[2:] in self.shipped_given
+
+    def conjoined(self, key: str) -> bool:
+        # A name does not open with "and": after a title, وبعثة، وتعيين start the next
+        # phrase (وليد، وائل are given names; a foreign name in و is lost: ويليام).
+        return key[:1] == "و" and len(key) >= 4 and key not in self.shipped_given
+
+    @staticmethod
+    def verbal_noun(key: str) -> bool:
+        # The verbal nouns of derived verbs take the article on a prefix of their own
+        # (الاستعداد، الانسحاب; التعاون، التزام): no family name but a nisba (التميمي) is
+        # shaped so (الاجتماع and most others are also ruled out by their bare form, a word of
+        # any corpus).
+        return (key.startswith("الت") and not key.endswith("ي")) or key.startswith(("الاست", "الانت", "الانس"))
+
+    @staticmethod
+    def possessive(surface: str) -> bool:
+        # A noun with an attached pronoun: -ه as written (not ة), on a word of 4+ letters,
+        # or any -ه/-ها/-هم word carrying ل/ب/ك in front.
+        if surface.endswith("ه") and len(surface) >= 4:
+            return True
+        return surface[:1] in "لبك" and bool(re.search(r"(ه|ها|هم)$", surface))
+
+    def take_name(self, toks, keys, k, max_words, articled=True, after="", kind_place=False, titled=False):
+        """The name words from token ``k`` on; ``after``: the name word just before ``k``
+        (a given name found on its own), so that a family name may follow it."""
+        words, heads, family = [], 0, False
+        while k < len(toks) and len(words) < max_words + 2 * heads and (not words or plain_gap(toks[k].gap)):
+            key = keys[k]
+            previous = keys[words[-1]] if words else after
+            if (words or after) and key[:1] == "و" and k + 1 < len(toks) and plain_gap(toks[k + 1].gap) \
+                    and self.later_name_word(keys[k + 1], key):
+                break  # عبدالله عواجي وسالم الخيبري: "and" opens the next name
+            if words and key in _COMPOUND_HEADS and not family:
+                # بن/ابن/عبد inside a name link it on (عزام بن محمد الدخيل): stop words
+                # elsewhere, they do not count against the name's length.
+                words.append(k)
+                heads += 1
+                k += 1
+                continue
+            if words and previous not in _COMPOUND_HEADS and self.possessive(toks[k].surface):
+                break  # أحمد سليمان شكره "his thanks", ماجد سرور لظروفه "for his circumstances"
+            if family:  # after the family name (الفيصل) only another ال-name (الحسيني الشيرازي)
+                ok = self.later_name_word(key, previous)
+            elif titled and not words and key in _FUNCTION_WORD_FORMS and toks[k].surface == key:
+                ok = True  # رئيس البلدية علي الرفاعي: علي spelled with ي right after a title
+            else:
+                ok = ((self.name_like(key, not words and not after) and (words or after or not self.conjoined(key)))
+                      or (articled and bool(words or after) and self.later_name_word(key, previous)
+                          and not (kind_place and key.endswith(_NOT_PLACE_ENDINGS))))
+            if not ok:
+                break
+            family = family or (key.startswith("ال") and previous not in _COMPOUND_HEADS)
+            words.append(k)
+            k += 1
+        return self._supported(words, keys)
+
+    def _supported(self, words: list[int], keys: list[str]) -> list[int]:
+        """A name shortened to the extent the corpus supports (a phrase that recurs as a
+        whole); the corpus counts phrases up to max_name_words: a longer بن-chain stays whole."""
+        n = 1
+        while n < len(words):
+            if n >= self.max_name_words:
+                n = len(words)
+                break
+            longer = tuple(keys[w] for w in words[:n + 1])
+            shorter = longer[:-1]
+            # A family name with the article (خالد الفيصل) is part of the name however often
+            # the given name occurs with others.
+            if keys[words[n - 1]] not in _COMPOUND_HEADS and not keys[words[n]].startswith("ال") \
+                    and self.phrases[longer] < self.min_extend_ratio * self.phrases[shorter]:
+                break
+            n += 1
+        words = words[:n]
+        while words and keys[words[-1]] in _COMPOUND_HEADS:
+            words.pop()  # عبد alone, or a name cut after بن
+        return words
+
+    def take_name_before(self, toks, keys, k):
+        """The name words ending at token ``k`` (a name in apposition before its title)."""
+        words = []
+        # A word with و is a name word (روبرت وود) unless it reads as و + a stop word or a verb
+        # (وقال، وتشير; و + a word of the corpus is already refused by name_like).
+        while k >= 0 and len(words) < self.max_name_words and \
+                (not words or plain_gap(toks[k + 1].gap)) and self.name_like(keys[k], False) \
+                and not (keys[k].startswith("و") and keys[k][1:] in self.stop):
+            words.insert(0, k)
+            k -= 1
+        n = 1
+        while n < len(words):
+            longer = tuple(keys[w] for w in words[-(n + 1):])
+            if self.phrases[longer] < self.min_extend_ratio * self.phrases[longer[1:]]:
+                break
+            n += 1
+        return words[len(words) - n:]
+
+
+# --------------------------------------------------------------------------- patterns
+class PatternReader:
+    """Names the patterns find in a line, counted in ``found`` as (kind, words, surface) ->
+    occurrences: after a person's title, an institution's head or a place trigger; a speaker
+    named by the family name after a verb of speech; a quoted organisation where a speaker or
+    an addressee stands; and (a second pass, ``untitled``) persons named by a given name."""
+
+    def __init__(self, pats: dict, names: NameWords):
+        self.names = names
+        self.title_trie, self.head_trie, self.trigger_trie = Trie(), Trie(), Trie()
+        for words in pats["person_titles"]:
+            self.title_trie.add(words, 0)
+        for words in pats["institution_heads"]:
+            self.head_trie.add(words, 0)
+        for words in pats["place_triggers"]:
+            self.trigger_trie.add(words, 0)
+        self.found: Counter = Counter()
+        self.said: set[tuple[str, ...]] = set()  # names found where a speaker stands
+
+    def _count(self, kind: str, toks, keys, span) -> None:
+        self.found[(kind, tuple(keys[j] for j in span), " ".join(toks[j].surface for j in span))] += 1
+
+    # -- after a title, a head or a trigger
+    def titled(self, toks, keys) -> None:
+        for i in range(len(toks)):
+            for trie, kind in ((self.title_trie, "person"), (self.head_trie, "institution"),
+                               (self.trigger_trie, "place")):
+                hit = trie.match(toks, i, keys)
+                if not hit:
+                    continue
+                if kind == "person":
+                    self._after_title(toks, keys, i, i + hit[1])
+                elif kind == "place":
+                    self._after_trigger(toks, keys, i + hit[1])
+                else:
+                    self._after_head(toks, keys, i, hit)
+                break
+
+    def _after_title(self, toks, keys, i, k) -> None:
+        names = self.names
+        if i >= 1 and plain_gap(toks[i].gap) and any(f in names.named_after for f, _, _ in readings(keys[i - 1])):
+            return  # مطار الملك خالد، جامعة الملك فيصل: a place or body named after a person
+        if i >= 1 and comma_gap(toks[i].gap):
+            # Apposition: the name before the title (باسكال دايز-بيرغون، المتخصص ...).
+            name = names.take_name_before(toks, keys, i - 1)
+            if name:
+                self._count("person", toks, keys, name)
+        skipped = 0
+        while k < len(toks) and skipped < 7 and plain_gap(toks[k].gap) and names.modifier(toks[k]):
+            k, skipped = k + 1, skipped + 1
+        gap = toks[k].gap if k < len(toks) else ""
+        if any(q in gap for q in OPEN_QUOTES) or not (plain_gap(gap) or comma_gap(gap)):
+            return  # a quotation or a clause follows the title, not a name
+        name = names.take_name(toks, keys, k, names.max_name_words, titled=True)
+        if name:
+            self._count("person", toks, keys, name)
+
+    def _place_name(self, toks, keys, k) -> list[int]:
+        name = self.names.take_name(toks, keys, k, 2, kind_place=True)  # محافظة حفر الباطن
+        if not name and self.names.later_name_word(keys[k], "") and not keys[k].endswith(_NOT_PLACE_ENDINGS):
+            # محافظة الطائف، مدينة الرمادي: طائف is no word of the corpus (an adjective in -ية
+            # is not a name: العاصمة الإيرانية).
+            name = [k]
+        return name
+
+    def _after_trigger(self, toks, keys, k) -> None:
+        if k < len(toks) and plain_gap(toks[k].gap):
+            name = self._place_name(toks, keys, k)
+            if name:
+                self._count("place", toks, keys, name)
+
+    def _qualifier(self, toks, keys, k) -> bool:
+        """Whether token ``k`` goes on qualifying the institution (not: التحالف الذي، الجيش
+        إلى، الحكومة السبت)."""
+        names, gap, key = self.names, toks[k].gap, keys[k]
+        if any(q in gap for q in OPEN_QUOTES) or not plain_gap(gap):
+            return False
+        if not (key.startswith("ال") or key in names.connectors or key in names.gaz_places
+                or (key,) in self.trigger_trie.entries):
+            return False
+        if key in names.stop and key not in names.connectors:
+            return False
+        return not (key in names.special and key not in names.connectors and (key,) not in self.title_trie.entries
+                    and (key,) not in self.trigger_trie.entries)
+
+    def _after_head(self, toks, keys, i, hit) -> None:
+        names = self.names
+        k = i + hit[1]
+        quals = []
+        while k < len(toks) and len(quals) < 3:
+            gap = toks[k].gap
+            quoted = any(q in gap for q in OPEN_QUOTES) and not gap.strip(" " + TRANSPARENT)
+            if quoted and not quals:
+                quals.append(k)  # مركز «كارنيغي»
+                k += 1
+                break
+            if not self._qualifier(toks, keys, k):
+                break
+            quals.append(k)
+            k += 1
+            if (keys[k - 1],) in self.trigger_trie.entries and k < len(toks) and plain_gap(toks[k].gap):
+                place = self._place_name(toks, keys, k)  # شرطة منطقة الرياض
+                if not place and keys[k] in names.gaz_places:
+                    place = [k]
+                quals += place
+                k += len(place)
+            if (keys[k - 1],) in self.title_trie.entries and (len(quals) > 1 or keys[k - 1] not in _NAMING_TITLES):
+                quals.pop()  # شرطة المنطقة الشرقية العقيد …: a title opens the next phrase
+                break
+            if keys[k - 1] in _NAMING_TITLES and k < len(toks) and plain_gap(toks[k].gap):
+                named = names.take_name(toks, keys, k, names.max_name_words)  # جامعة الملك فيصل
+                if not named:
+                    quals.pop()  # إدارة الرئيس الحالي: no body named after anyone
+                    break
+                quals += named
+                k += len(named)
+        if quals:
+            span = range(i, quals[-1] + 1)
+            form, cut, alef = readings(keys[i])[0] if hit[2] == 0 else (keys[i][hit[2]:], hit[2], hit[3])
+            if alef:
+                form = "ا" + form
+            words = (form, *(keys[j] for j in span[1:]))
+            self.found[("institution", words, mention_surface([toks[j] for j in span], cut, alef))] += 1
+
+    # -- where a speaker stands
+    def said_family_names(self, toks, keys) -> None:
+        """A speaker named by the family name alone, right after a verb of speech and before
+        what is said: «وأضاف العويفي: إن»، «وأكد المالكي أن». A nisba in -ي whose bare form is
+        no word of the corpus; a common noun there (البيان، المصدر) is one."""
+        names = self.names
+        for i in range(len(toks) - 2):
+            k = i + 1
+            if not names.is_verb(keys[i]) or not plain_gap(toks[k].gap) or not plain_gap(toks[k + 1].gap) \
+                    and ":" not in toks[k + 1].gap:
+                continue
+            key = keys[k]
+            opens = ":" in toks[k + 1].gap or keys[k + 1] in _SAID_OPENERS
+            if opens and key.endswith("ي") and names.later_name_word(key, "") and not names.possessive(toks[k].surface):
+                self.found[("person", (key,), toks[k].surface)] += 1
+                self.said.add((key,))
+
+    def quoted_organisations(self, toks, keys) -> None:
+        """An organisation named in quotation marks where a speaker or an addressee stands:
+        «وذكرت "فورد" أنها»، «قالت «بوينغ» إن»، «في حديثه لـ«الشرق الأوسط»». Companies, papers
+        and agencies are quoted so; a quotation of what was said is longer or opens with إن."""
+        names = self.names
+        for i in range(len(toks) - 2):
+            if not (names.is_verb(keys[i]) or keys[i] == "ل") or not any(q in toks[i + 1].gap for q in OPEN_QUOTES):
+                continue
+            for j in range(i + 1, min(i + 4, len(toks) - 1)):
+                if j > i + 1 and not plain_gap(toks[j].gap):
+                    break
+                if any(q in toks[j + 1].gap for q in CLOSE_QUOTES):
+                    span = list(range(i + 1, j + 1))
+                    if any(keys[m] in names.stop or names.is_verb(keys[m]) for m in span):
+                        break
+                    if keys[i] != "ل" and keys[j + 1] not in _SAID_OPENERS:
+                        break
+                    self._count("institution", toks, keys, span)
+                    self.said.add(tuple(keys[m] for m in span))
+                    break
+
+    # -- persons named without a title (after the passes above: it learns from them)
+    def given_names(self) -> set[str]:
+        """The shipped given names and the first words of names found after titles at least
+        twice in this corpus."""
+        firsts = Counter()
+        for (kind, words, _), n in self.found.items():
+            if kind == "person" and len(words) >= 2:
+                firsts[words[0]] += n
+        return ((self.names.shipped_given | {w for w, n in firsts.items() if n >= 2 and not self.names.conjoined(w)})
+                - _FUNCTION_WORD_FORMS)
+
+    def untitled(self, toks, keys, given: set[str], given_reading: dict) -> None:
+        """A given name and one or two name words after it. ``given_reading``: each distinct
+        word's reading as a given name, shared across lines (read once: this runs over every
+        token)."""
+        for i in range(len(toks) - 1):
+            reading = given_reading.get(keys[i], False)
+            if reading is False:
+                reading = given_reading[keys[i]] = next(((f, c, a) for f, c, a in readings(keys[i]) if f in given), None)
+            if reading is None:
+                continue
+            if i and plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
+                                                  or (keys[i - 1],) in self.title_trie.entries):
+                continue  # inside a name (محمد بن سلمان، محمد إسحاق) or after a title (done above)
+            form, cut, alef = reading
+            rest = self.names.take_name(toks, keys, i + 1, self.names.max_name_words - 1, after=form)
+            if rest:
+                span = [toks[i], *(toks[j] for j in rest)]
+                self.found[("person", (form, *(keys[j] for j in rest)), mention_surface(span, cut, alef))] += 1
