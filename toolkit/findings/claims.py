@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -132,6 +133,12 @@ class _Tok:
     gap: str
 
 
+@lru_cache(maxsize=1 << 18)
+def _word_key(word: str) -> str:
+    """``normalize_arabic`` of one word, cached: a corpus repeats its words."""
+    return normalize_arabic(word)
+
+
 def _tokens(text: str) -> list[_Tok]:
     """Words and digit runs of a line, in order, with offsets (Arabic-Indic digits read as 0-9)."""
     western = western_digits(text)  # one character per character: offsets stay valid
@@ -142,7 +149,7 @@ def _tokens(text: str) -> list[_Tok]:
     for s, e, kind in sorted(spans):
         if s < last:
             continue
-        key = western[s:e] if kind == "num" else ("%" if kind == "pct" else normalize_arabic(text[s:e]))
+        key = western[s:e] if kind == "num" else ("%" if kind == "pct" else _word_key(text[s:e]))
         out.append(_Tok(s, e, kind, key, text[s:e], text[last:s]))
         last = e
     return out
@@ -224,6 +231,7 @@ class ClaimExtractor:
         self._party = {normalize_arabic(str(w)): kind for kind, words in (context.get("party") or {}).items()
                        for w in words}
         self._hedges = [tuple(normalize_arabic(str(w)).split()) for w in context.get("hedges") or []]
+        self._hedge_firsts = {words[0] for words in self._hedges if words}
         self.skipped_ = {}
         by_line = {}
         if mentions is not None and len(mentions):
@@ -424,6 +432,8 @@ class ClaimExtractor:
         asserts (وقد قتل "and … were killed", قد تم)."""
         keys = [t.key for t in toks[sentence:first + 1]]
         for i in range(len(keys) - 1):
+            if self._hedge_firsts.isdisjoint(f for f, _, _ in readings(keys[i])):
+                continue  # no hedge opens here (most words): the full check below is the slow part
             for words in self._hedges:
                 n = len(words)
                 if tuple(keys[i:i + n]) != words and not (n == 1 and any(f == words[0] for f, _, _ in readings(keys[i]))):
