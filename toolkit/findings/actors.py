@@ -191,12 +191,12 @@ class ActorExtractor:
         self._by_key: dict[tuple[str, ...], int] = {}
         word_keys: dict[str, str] = {}  # each distinct word's merge key, computed once
 
-        def word_key(key: str) -> str:
+        def merged_word(key: str) -> str:
             if key not in word_keys:
                 word_keys[key] = self._merge_key((key,))[0][0]
             return word_keys[key]
 
-        corpus = CorpusWords(lines, word_key, self.max_name_words)
+        corpus = CorpusWords(lines, merged_word, self.max_name_words)
         trie = self._listed_names(gaz, pats)  # 1. the gazetteer and CLDR
         gaz_places = {w for words, e in trie.entries.items() if self._actors[e].kind == "place" for w in words}
         names = NameWords(pats, corpus, gaz_places, self.max_name_words, self.min_extend_ratio)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +40,7 @@ import yaml
 from ..corpus.normalize import normalize_arabic, western_digits
 from ..resources import load_yaml
 from ..schema import CLAIMS
-from .words import WORD, readings
+from .words import WORD, is_speech_verb, readings, word_key
 
 _DIGITS = re.compile(r"\d+(?:[,٬.٫]\d+)*")
 _LATIN_ADJACENT = re.compile(r"[A-Za-z]")
@@ -133,12 +132,6 @@ class _Tok:
     gap: str
 
 
-@lru_cache(maxsize=1 << 18)
-def _word_key(word: str) -> str:
-    """``normalize_arabic`` of one word, cached: a corpus repeats its words."""
-    return normalize_arabic(word)
-
-
 def _tokens(text: str) -> list[_Tok]:
     """Words and digit runs of a line, in order, with offsets (Arabic-Indic digits read as 0-9)."""
     western = western_digits(text)  # one character per character: offsets stay valid
@@ -149,7 +142,7 @@ def _tokens(text: str) -> list[_Tok]:
     for s, e, kind in sorted(spans):
         if s < last:
             continue
-        key = western[s:e] if kind == "num" else ("%" if kind == "pct" else _word_key(text[s:e]))
+        key = western[s:e] if kind == "num" else ("%" if kind == "pct" else word_key(text[s:e]))
         out.append(_Tok(s, e, kind, key, text[s:e], text[last:s]))
         last = e
     return out
@@ -506,7 +499,7 @@ class ClaimExtractor:
         return mentions[bisect_left(mentions.starts, lo):bisect_left(mentions.starts, hi)]
 
     def _is_verb(self, key: str) -> bool:
-        return key in self._verbs or (key[:1] in "وف" and key[1:] in self._verbs)
+        return is_speech_verb(key, self._verbs)
 
     def _subject(self, toks, text, offset, mentions, v, stop):
         """Subject of the verb at ``v``: an actor before the complementizer, else the words there."""

@@ -15,8 +15,8 @@ from collections import Counter
 
 import pandas as pd
 
-from .words import (CLOSE_QUOTES, OPEN_QUOTES, TRANSPARENT, Token, comma_gap, mention_surface, plain_gap, readings,
-                    speech_verbs, tokenize)
+from .words import (CLOSE_QUOTES, OPEN_QUOTES, TRANSPARENT, Token, comma_gap, is_speech_verb, mention_surface,
+                    plain_gap, readings, speech_verbs, tokenize)
 
 _PRONOUN_SUFFIX = re.compile(r"(ها|هم|هما|هن|كم|نا)$")
 # Given names whose normalized form is also a function word: على "on" folds to علي "Ali", and
@@ -77,10 +77,10 @@ class CorpusWords:
     article, so it is a common word, not a name"); ``written``: every word as written;
     ``phrases``: counts of phrases up to ``max_words`` words (how far a name extends)."""
 
-    def __init__(self, lines: pd.DataFrame, word_key, max_words: int):
+    def __init__(self, lines: pd.DataFrame, merged_word, max_words: int):
         self.lines = [(row.doc, int(row.line), int(row.start), tokenize(row.text))
                       for row in lines[["doc", "line", "start", "text"]].itertuples(index=False)]
-        self.keys = [[word_key(t.key) for t in toks] for _, _, _, toks in self.lines]
+        self.keys = [[merged_word(t.key) for t in toks] for _, _, _, toks in self.lines]
         self.vocabulary: set[str] = set()
         self.written: set[str] = set()
         self.phrases: Counter = Counter()
@@ -125,7 +125,7 @@ class NameWords:
 
     def is_verb(self, key: str) -> bool:
         """A verb of speech, bare or with و/ف (حذر، وقال)."""
-        return key in self.verbs or (key[:1] in "وف" and key[1:] in self.verbs)
+        return is_speech_verb(key, self.verbs)
 
     def name_like(self, key: str, first: bool = True) -> bool:
         # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،

@@ -44,7 +44,7 @@ def extract_quotations(lines: pd.DataFrame, min_words: int = 5) -> pd.DataFrame:
     (quoted / reported) and ``text``; one per text and document."""
     from ..corpus.normalize import normalize_arabic
     from ..resources import load_yaml
-    from .words import speech_verbs, tokenize
+    from .words import is_speech_verb, speech_verbs, tokenize
 
     verbs = speech_verbs()
     complementizers = {normalize_arabic(w) for w in load_yaml("attribution.yml").get("complementizers", [])}
@@ -56,7 +56,7 @@ def extract_quotations(lines: pd.DataFrame, min_words: int = 5) -> pd.DataFrame:
                              m.group(1).strip()))
         toks = tokenize(text)
         for i, tok in enumerate(toks):
-            if not (tok.key in verbs or (tok.key[:1] in "وف" and tok.key[1:] in verbs)):
+            if not is_speech_verb(tok.key, verbs):
                 continue
             for j in range(i + 1, min(i + 8, len(toks))):
                 if toks[j].key in complementizers:

@@ -39,12 +39,23 @@ class Token:
     gap: str  # raw text between the previous word and this one
 
 
+def is_speech_verb(key: str, verbs) -> bool:
+    """Whether a normalized word is one of ``verbs``, bare or with و/ف (قال، وقال، فأكد)."""
+    return key in verbs or (key[:1] in "وف" and key[1:] in verbs)
+
+
+@lru_cache(maxsize=1 << 18)
+def word_key(word: str) -> str:
+    """``normalize_arabic`` of one word, cached: a corpus repeats its words, and normalization
+    is most of tokenizing."""
+    return normalize_arabic(word)
+
+
 @lru_cache(maxsize=1 << 18)
 def _surface_and_key(word: str) -> tuple[str, str]:
-    """A word as shown (no diacritics, tatweel or invisible marks) and its normalized key.
-    Cached: a corpus repeats its words, and normalization is most of tokenizing."""
+    """A word as shown (no diacritics, tatweel or invisible marks) and its normalized key."""
     surface = strip_invisible(strip_tatweel(strip_diacritics(word)))
-    return surface, normalize_arabic(surface)
+    return surface, word_key(surface)
 
 
 def tokenize(text: str) -> list[Token]:
