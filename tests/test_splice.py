@@ -111,3 +111,18 @@ def test_a_run_far_less_on_the_focus_than_its_article_goes_from_a_lower_probabil
     evidence[4:7] = 0.6
     assert detector.find_runs(spliced, evidence, below=1.0, threshold=min(1.0, p + 0.01),
                               relative_below=0.3, relative_threshold=p - 0.01) == []
+
+
+def test_a_long_document_is_scored_in_blocks_with_the_same_features(fitted, monkeypatch):
+    # A 500-paragraph page (a readers' Q&A) has ~10^5 candidate runs: their (runs x terms)
+    # table is taken in blocks so memory stays bounded; the features must not change.
+    from toolkit.model import splice
+
+    docs, detector = fitted
+    long_doc = Document(np.vstack([d.vectors for d in docs[:6]]), [t for d in docs[:6] for t in d.terms],
+                        np.concatenate([d.headline_like for d in docs[:6]]))
+    a, b = detector._candidates(len(long_doc))
+    whole = splice.run_features(long_doc, a, b, detector._lexicon())
+    monkeypatch.setattr(splice, "_BLOCK_CELLS", 7)
+    blocked = splice.run_features(long_doc, a, b, detector._lexicon())
+    assert np.array_equal(whole, blocked)

@@ -146,6 +146,29 @@ def candidate_runs(n: int, min_host: int, start: int = 1) -> tuple[np.ndarray, n
     return a[keep], b[keep]
 
 
+#: Cells of a (runs x vocabulary) block in ``_shared_term_share``: a long document (a
+#: 500-paragraph Q&A page) has ~10^5 candidate runs and thousands of terms, so the runs are
+#: taken in blocks of about 32 MB instead of all at once (gigabytes).
+_BLOCK_CELLS = 1 << 22
+
+
+def _shared_term_share(present: np.ndarray, idf: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each run ``[a, b)``: the share of its weighted terms the rest of the document uses too."""
+    n, vocabulary = present.shape
+    cum = np.vstack([np.zeros((1, vocabulary)), present.cumsum(axis=0)])
+    share = np.zeros(len(a))
+    step = max(1, _BLOCK_CELLS // max(vocabulary, 1))
+    for lo in range(0, len(a), step):
+        ra, rb = a[lo:lo + step], b[lo:lo + step]
+        in_run = (cum[rb] - cum[ra]) > 0
+        in_host = (cum[ra] + (cum[n] - cum[rb])) > 0
+        run_mass = (in_run * idf).sum(axis=1)
+        # Row sums, not a matrix product: BLAS may sum a block of few rows in another order.
+        shared_mass = ((in_run & in_host) * idf).sum(axis=1)
+        share[lo:lo + step] = np.where(run_mass > 0, shared_mass / np.maximum(run_mass, 1e-12), 0.0)
+    return share
+
+
 def run_features(doc: Document, a: np.ndarray, b: np.ndarray, lexicon: _Lexicon) -> np.ndarray:
     """The ``FEATURES`` of the runs ``[a, b)`` of ``doc``, one row per run."""
     n = len(doc)
@@ -157,12 +180,7 @@ def run_features(doc: Document, a: np.ndarray, b: np.ndarray, lexicon: _Lexicon)
     g_lex = unit @ unit.T
     e_cross, e_run, e_host, e_centroid = _cohesion(g_emb, a, b, np.diag(g_emb))
     l_cross, _, l_host, l_centroid = _cohesion(g_lex, a, b, np.diag(g_lex))
-    # Share of the run's weighted terms the rest of the document uses too.
-    cum = np.vstack([np.zeros((1, present.shape[1])), present.cumsum(axis=0)])
-    in_run = (cum[b] - cum[a]) > 0
-    in_host = (cum[a] + (cum[n] - cum[b])) > 0
-    run_mass = (in_run * idf).sum(axis=1)
-    coverage = np.where(run_mass > 0, (in_run & in_host) @ idf / np.maximum(run_mass, 1e-12), 0.0)
+    coverage = _shared_term_share(present, idf, a, b)
     at_end = b == n
     before_e = g_emb[a - 1, a]
     before_l = g_lex[a - 1, a]
