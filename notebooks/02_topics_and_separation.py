@@ -43,6 +43,7 @@ engine = "local"  # or "dask": partitions run on a Dask cluster's workers
 dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
 dask_workers = None
 partition_size = 1000
+report_rows = 200  # rows of each searchable table in the report (tables/*.csv hold all)
 
 # %%
 import os

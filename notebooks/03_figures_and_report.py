@@ -49,6 +49,7 @@ engine = "local"  # or "dask": partitions run on a Dask cluster's workers
 dask_address = None  # scheduler address; None with engine "dask": a LocalCluster for this notebook
 dask_workers = None
 partition_size = 1000
+report_rows = 200  # rows of each searchable table in the report (tables/*.csv hold all)
 
 # %%
 from html import escape
@@ -84,7 +85,7 @@ topic_labels = {int(t): f"{'outliers' if t == -1 else t}: " + " ".join(str(w).sp
 links = SourceLinks(documents)  # anchors of the "Source lines" section, for every finding's link
 # Rows of a searchable table shown in the page (the CSV tables hold them all): enough to browse,
 # few enough that the page of a corpus of thousands of documents stays under ~20 MB.
-TOP_ROWS = 500
+TOP_ROWS = p["report_rows"]
 labelled_lines = line_labels.merge(lines[["doc", "line", "text"]], on=["doc", "line"], how="left")
 by_source = documents["source"].ne("").all()
 # Figures name a document by its number and title, not its file name; an outlet by its name.
@@ -164,7 +165,7 @@ display(HTML(
     f"<p><b>Corpus:</b> {corpus_sentence(documents, line_labels)}</p>"
     f"<p><b>Coverage under study:</b> {coverage_sentence(info)}</p>"
     f"<p>{kept_sentence(line_labels, runs, mixed)}</p>"
-    + interactive_table(run_rows, "table-runs", html_columns=("where",), csv="tables/lines.csv", max_rows=500)
+    + interactive_table(run_rows, "table-runs", html_columns=("where",), csv="tables/lines.csv", max_rows=TOP_ROWS)
     + f"<p><b>Findings</b> in the {'kept lines (the whole collection)' if mixed else 'coverage lines'}:</p><ul>" + "".join(f"<li>{f}</li>" for f in findings) + "</ul>"
     '<p class="tk-note">Tables in this page show their first rows (searchable, sortable); every table is '
     'complete in the CSV files of <code>tables/</code> next to this report. Each <i>where</i> link opens the '
@@ -276,7 +277,8 @@ if len(checks):
                      "thresholds; `splice_probability`: how foreign the run is to the rest of its article; "
                      "`cohesion_with_article`, `shared_terms`: embedding and word overlap with it)."))
     checks = checks.sort_values(["kind", "doc", "first_line"])
-    display(HTML(html_table(links.with_links(checks, line="first_line"), html_columns=("where",))))
+    display(HTML(html_table(links.with_links(checks, line="first_line"), html_columns=("where",), max_rows=TOP_ROWS)))
+    checks = checks.head(TOP_ROWS)  # the rows shown (and linked to "Source lines"); all in manifest.json
 
 # %% [markdown]
 # ## Lines set aside — الأسطر المستبعدة <a id="set-aside"></a>
@@ -354,6 +356,7 @@ display(Markdown(f"**{len(totals)} actors and places**, {len(actor_model.mention
                  "; this corpus has no outlet metadata, so each document counts as its own outlet") + "."))
 display(HTML(figure_html(actor_figure)))
 first_mentions = actor_model.mentions_.sort_values(["doc", "line"]).drop_duplicates("name").set_index("name")
+first_mentions = first_mentions[first_mentions.index.isin(totals["name"].head(TOP_ROWS))]  # the rows shown link
 actor_rows = totals.assign(first_mention=[links.line_link(first_mentions.loc[n, "doc"], first_mentions.loc[n, "line"])
                                           if n in first_mentions.index else "" for n in totals["name"]])
 display(HTML(interactive_table(actor_rows, "table-actors", html_columns=("first_mention",), max_rows=TOP_ROWS,
@@ -391,7 +394,7 @@ if claims_figure is not None:
     display(Markdown(f"**Troop numbers** ({len(troops)} claims), by {'outlet' if by_source else 'document'}:"))
     display(HTML(figure_html(claims_figure)))
     display(HTML(interactive_table(links.with_links(troops[claim_columns]), "table-troops", html_columns=("where",),
-                                   max_rows=1000, csv="tables/claims.csv")))
+                                   max_rows=TOP_ROWS, csv="tables/claims.csv")))
 else:
     display(Markdown("No troop-number claims in this coverage."))
 display(Markdown("**All claims** (searchable; all in `tables/claims.csv`):"))
@@ -451,6 +454,7 @@ if len(quotation_model.pairs_):
 display(HTML(figure_html(framing_figure)))
 typical = pd.read_csv(run.table("typical_lines.csv"))
 typical.insert(1, "topic words", typical["topic"].map(topic_labels))
+typical = typical.head(90)  # the rows shown (and linked to "Source lines")
 display(HTML(html_table(links.with_links(typical), html_columns=("where",), max_rows=90,
                         csv="tables/typical_lines.csv")))
 
@@ -504,7 +508,7 @@ else:
 
 # %%
 # The lines this page links to: on a large corpus they, and the lines around them, are shown.
-shown = [(runs.head(500), "doc", "first_line"), (removed.head(TOP_ROWS), "doc", "line"),
+shown = [(runs.head(TOP_ROWS), "doc", "first_line"), (removed.head(TOP_ROWS), "doc", "line"),
          (actor_model.mentions_.head(TOP_ROWS), "doc", "line"), (claim_model.claims_.head(TOP_ROWS), "doc", "line"),
          (pairs.head(TOP_ROWS), "doc_a", "line_a"), (pairs.head(TOP_ROWS), "doc_b", "line_b"),
          (typical, "doc", "line"), (checks, "doc", "first_line"),

@@ -20,7 +20,7 @@ def test_nan_and_infinities_are_rejected(value):
         resolve({"switch_penalty": value})
     with pytest.raises(ParameterError, match="'max_zip_member_mb' must be a finite number"):
         resolve({"max_zip_member_mb": value})
-    for key in ("seed", "max_paragraph_words", "min_topic_size", "topic_sample_size", "partition_size"):
+    for key in ("seed", "max_paragraph_words", "min_topic_size", "topic_sample_size", "partition_size", "report_rows"):
         with pytest.raises(ParameterError, match=f"'{key}'"):
             resolve({key: value})
 

@@ -83,9 +83,32 @@ def test_source_lines_of_a_large_corpus_are_the_linked_ones_in_context():
     html = report.source_lines_html(lines, links, targets={("a.txt", 10)}, radius=2, all_below=10)
     assert re.findall(r'id="doc-1-line-(\d+)"', html) == ["8", "9", "10", "11", "12"]
     assert 'id="doc-2' not in html and html.count('class="gap"') == 2  # lines 1-7 and 13-20 left out
+    # A line cut for the page says so in English, isolated left-to-right after the Arabic.
+    long_line = lines.assign(text=lambda t: t["text"].where(t["line"] != 10, "كلمة " * 1000))
+    html = report.source_lines_html(long_line, links, targets={("a.txt", 10)}, all_below=10, radius=0)
+    assert re.search(r'كلمة … <bdi dir="ltr" class="tk-cut">\[2,\d{3} more characters; the whole line is in the '
+                     r'source file\]</bdi></td>', html)
+    # Too many lines with two around each link: one around each, then the linked lines alone.
+    html = report.source_lines_html(lines, links, targets={("a.txt", 5), ("a.txt", 15)}, all_below=10, max_lines=6)
+    assert re.findall(r'id="doc-1-line-(\d+)"', html) == ["4", "5", "6", "14", "15", "16"]
+    html = report.source_lines_html(lines, links, targets={("a.txt", 5), ("a.txt", 15)}, all_below=10, max_lines=5)
+    assert re.findall(r'id="doc-1-line-(\d+)"', html) == ["5", "15"]
     whole = report.source_lines_html(lines, links)
     assert len(re.findall(r'<tr id="doc-', whole)) == 25 and "الجزيرة · 2024-11-05" in whole
     assert links.describe("b.txt") == "عنوان — الجزيرة, 2024-11-05" and links.describe("a.txt") == "سطر"
+
+
+def test_arabic_in_the_page_scripts_is_written_out_not_escaped():
+    # plotly writes «<b>كيم</b>» as \u003cb\u003e\u0643\u064a\u0645…: six bytes a letter instead of two.
+    data = json.dumps({"hovertext": ["<b>كيم جونغ أون</b> في موسكو"], "path": "a\\u0643"}).replace("<", "\\u003c")
+    page = f'<p>\\u0643 stays</p><script type="text/javascript">Plotly.newPlot("v", {data});</script>'
+    out = report.unescape_script_text(page)
+    assert "كيم جونغ أون" in out and "في موسكو" in out
+    assert json.loads(out[out.index("{"):out.rindex("}") + 1]) == json.loads(data)  # the same data
+    assert "\\u003cb>" in out and "</b>" not in out  # "<" stays escaped: the script cannot close early
+    assert '"a\\\\u0643"' in out  # an escaped backslash before "u0643" is text, not an escape
+    assert out.startswith("<p>\\u0643 stays</p>")  # text outside scripts is not touched
+    assert len(out.encode()) < 0.75 * len(page.encode())
 
 
 def test_searchable_tables_load_nothing_from_the_network():

@@ -111,6 +111,9 @@ def _run_parser(sub) -> None:
     p.add_argument("--partition-size", dest="partition_size", type=int, default=None,
                    help=_with_default("files or archive members per partition of the corpus (the unit of work)",
                                       d["partition_size"]))
+    p.add_argument("--report-rows", dest="report_rows", type=int, default=None,
+                   help=_with_default("rows of each searchable table in report.html (tables/*.csv hold every row)",
+                                      d["report_rows"]))
     p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
 
 
@@ -147,7 +150,8 @@ def _run(args) -> int:
     flags = {k: getattr(args, k) for k in ("run_dir", "focus", "seed", "embedding_backend", "cache_dir",
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
                                            "max_paragraph_words", "gold", "on_bad_file", "max_zip_member_mb", "topic_sample_size",
-                                           "engine", "dask_address", "dask_workers", "partition_size")}
+                                           "engine", "dask_address", "dask_workers", "partition_size",
+                                           "report_rows")}
     column_flags = {f: getattr(args, f"{f}_column") for f in ("text", "title", "id", "date", "source", "url")}
     if any(column_flags.values()):
         overrides["columns"] = {**(overrides.get("columns") or {}),

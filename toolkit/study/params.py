@@ -62,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "dask_address": None,          # scheduler address (tcp://host:8786); None: a LocalCluster for the run
     "dask_workers": None,          # workers of that LocalCluster; None: one per CPU core
     "partition_size": 1000,        # files or archive members per partition (at most 8 MB of input)
+    "report_rows": 200,            # rows of each searchable table in the report (the CSV tables hold all)
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
@@ -168,12 +169,13 @@ def resolve(overrides: dict[str, Any] | None = None, base: str | Path | None = N
         raise ParameterError("parameter 'columns' must be a mapping such as {text: content, source: site}")
     if params["on_bad_file"] not in ("skip", "error"):
         raise ParameterError("parameter 'on_bad_file' must be 'skip' or 'error'")
-    for key in ("topic_sample_size", "partition_size", "dask_workers"):
+    for key in ("topic_sample_size", "partition_size", "dask_workers", "report_rows"):
         value = params[key]
-        if (value is not None or key == "partition_size") and (
+        required = key in ("partition_size", "report_rows")
+        if (value is not None or required) and (
                 not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise ParameterError(f"parameter '{key}' must be an integer >= 1"
-                                 + ("" if key == "partition_size" else " or null") + f", got {value!r}")
+                                 + ("" if required else " or null") + f", got {value!r}")
     if params["engine"] not in ("local", "dask"):
         raise ParameterError(f"parameter 'engine' must be 'local' or 'dask', got {params['engine']!r}")
     if params["dask_address"] is not None and (not isinstance(params["dask_address"], str)

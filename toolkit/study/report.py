@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -267,11 +268,33 @@ def report_title(node) -> str:
 _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.IGNORECASE)
 
 
+_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script>)", re.IGNORECASE | re.DOTALL)
+# A JSON/JavaScript escape \uXXXX (not itself escaped: an even run of backslashes before it).
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
+
+
+def _unescape_letter(match: re.Match) -> str:
+    code = int(match.group(2), 16)
+    # Letters and marks only: ASCII escapes (\u003c for "<") keep a script from closing early,
+    # and spaces, direction marks, separators and surrogate halves stay visible as escapes.
+    if code < 0x80 or 0xD800 <= code <= 0xDFFF or unicodedata.category(chr(code))[0] not in "LM":
+        return match.group(0)
+    return match.group(1) + chr(code)
+
+
+def unescape_script_text(html: str) -> str:
+    """Non-ASCII letters written out in the page's scripts: plotly and itables serialize
+    Arabic as \\uXXXX escapes, six bytes per letter where UTF-8 needs two (a dev-corpus report
+    carried 900,000 of them); the data a script reads is the same string either way."""
+    return _SCRIPT.sub(lambda m: m.group(1) + _UNICODE_ESCAPE.sub(_unescape_letter, m.group(2)) + m.group(3), html)
+
+
 def self_contained(html: str) -> str:
     """Drop the template's CDN scripts (require.js, MathJax): the report uses neither, and with
     require.js present the embedded plotly.js would register as an AMD module instead of
-    ``window.Plotly``, so the interactive views would break whenever the network is on."""
-    return _EXTERNAL_SCRIPT.sub("", html)
+    ``window.Plotly``, so the interactive views would break whenever the network is on. The
+    scripts' Arabic is written out (``unescape_script_text``)."""
+    return unescape_script_text(_EXTERNAL_SCRIPT.sub("", html))
 
 
 def _relative(path: str, corpus: str) -> str:
@@ -341,6 +364,7 @@ table.dataTable td, .tk-table td { overflow-wrap: anywhere; }  /* long file name
 .jp-RenderedHTMLCommon p[dir="rtl"], .jp-RenderedHTMLCommon [dir="rtl"] { direction: rtl; text-align: right; }
 td.ar, .tk-ar { font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", "Arial", sans-serif; }
 .tk-note { color: #555; font-size: 0.85rem; }
+.tk-cut { color: #555; font-size: 0.85rem; white-space: nowrap; }
 .tk-summary { border: 1px solid #ccd; background: #f8f9fb; padding: 0.6rem 1rem; margin: 0.5rem 0 1rem; }
 .tk-summary h2 { margin-top: 0.2rem; }
 .tk-lines td.ln { color: #666; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -408,12 +432,13 @@ def _text(value) -> str:
 SHOWN_LINE_CHARS = 3000
 
 
-def _cut(text: str, limit: int = SHOWN_LINE_CHARS) -> str:
-    """``text`` up to ``limit`` characters (at a word boundary), the rest counted."""
+def _cut(text: str, limit: int = SHOWN_LINE_CHARS) -> tuple[str, str]:
+    """``text`` up to ``limit`` characters (at a word boundary), and a note counting the rest
+    ("" when nothing is cut): shown apart, so that the English note keeps its own direction."""
     if len(text) <= limit:
-        return text
+        return text, ""
     head = text[:limit].rsplit(" ", 1)[0] or text[:limit]
-    return f"{head} … [{len(text) - len(head):,} more characters; the whole line is in the source file]"
+    return head + " …", f"[{len(text) - len(head):,} more characters; the whole line is in the source file]"
 
 
 def html_table(df: pd.DataFrame, arabic_columns=ARABIC_COLUMNS, max_rows: int = 200, html_columns=(),
@@ -642,13 +667,14 @@ def _common_reason(reasons: list[str]) -> str:
 
 
 def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radius: int = 2,
-                      all_below: int = 5000, max_lines: int = 8000) -> str:
+                      all_below: int = 5000, max_lines: int = 4000) -> str:
     """The "Source lines" section: each document's lines with their label, reason and anchor.
 
     A corpus of up to ``all_below`` lines is shown whole. A larger one shows the ``targets``
-    (the (doc, line) pairs the page links to) with ``radius`` lines around each (over
-    ``max_lines`` lines, the linked lines alone), the gaps marked; the whole table is ``tables/lines.csv``. ``lines``
-    has doc, line, label, reason and text.
+    (the (doc, line) pairs the page links to) with ``radius`` lines around each, fewer around
+    each while that makes over ``max_lines`` lines (at the least the linked lines alone: about
+    1.3 kB each), the gaps marked; the whole table is ``tables/lines.csv``. ``lines`` has doc,
+    line, label, reason and text.
     """
     from html import escape
 
@@ -656,9 +682,11 @@ def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radiu
     context = len(table) > all_below
     ends = table.groupby("doc", sort=False).apply(lambda g: (g.index[0], g.index[-1]), include_groups=False)
     if context:
-        table = _context_rows(table, set(targets), radius)
-        if len(table) > max_lines:  # every linked line stays; the lines around them go first
-            table = _context_rows(table, set(targets), 0)
+        whole = table
+        for around in range(radius, -1, -1):  # every linked line stays; the lines around them go first
+            table = _context_rows(whole, set(targets), around)
+            if len(table) <= max_lines:
+                break
     parts = [REPORT_CSS]
     for doc, part in table.groupby("doc", sort=False):
         meta = [v for v in (links.outlet.get(doc, ""), links.date.get(doc, "")[:10]) if v]
@@ -669,10 +697,11 @@ def source_lines_html(lines: pd.DataFrame, links: SourceLinks, targets=(), radiu
         for position, r in zip(part.index, part.itertuples(index=False)):
             if context and position > previous + 1:
                 rows.append(gap)
-            text = _cut(_text(r.text))
+            text, cut = _cut(_text(r.text))
+            cut = f' <bdi dir="ltr" class="tk-cut">{escape(cut)}</bdi>' if cut else ""
             rows.append(f'<tr id="{links.line_id(doc, r.line)}"><td class="ln">{int(r.line)}</td>'
                         f'<td class="tk-label tk-label-{escape(r.label)}">{escape(r.label)}</td>'
-                        f'<td class="ar" dir="rtl">{bidi_html(text, "rtl")}</td>'
+                        f'<td class="ar" dir="rtl">{bidi_html(text, "rtl")}{cut}</td>'
                         f'<td class="tk-note">{bidi_html(_text(r.reason))}</td></tr>')
             previous = position
         if context and previous < ends[doc][1]:
