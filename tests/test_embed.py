@@ -97,3 +97,22 @@ def test_cache_key_names_the_batch_independent_vectors(embedder):
 
     assert embedder.cache_key == cache_key("float32") or embedder.cache_key == cache_key("bfloat16")
     assert "-v3-" in embedder.cache_key  # v1/v2 vectors depend on their batch: never reused
+
+
+def test_embedding_and_the_corpus_stages_do_not_import_bertopic():
+    # BERTopic costs ~10 s to import: a notebook that only loads and cleans, or embeds a few
+    # quotations, must not pay it. BERTopic still gets the embedder, wrapped as its BaseEmbedder.
+    import subprocess
+    import sys
+
+    code = ("import sys; import toolkit.study.pipeline, toolkit.model.embed, toolkit.findings.quotations; "
+            "print('bertopic' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    from bertopic.backend import BaseEmbedder
+
+    from toolkit.model.bertopic_backend import as_bertopic
+
+    backend = as_bertopic(make_embedder())
+    assert isinstance(backend, BaseEmbedder) and as_bertopic(None) is None
+    vectors = backend.embed(["قال الكرملين إن بيونغ يانغ حليف", "أرسلت كوريا الشمالية جنودا إلى روسيا"])
+    assert vectors.shape == (2, 512) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)

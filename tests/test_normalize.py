@@ -30,6 +30,22 @@ def test_compose_runs_left_to_right():
     assert pipeline("أوكـرانيا") == "اوكرانيا"
 
 
+def test_consecutive_character_maps_run_as_one_with_the_same_result():
+    # Fused into one str.translate, the maps must give what applying them in turn gives, also
+    # when one map writes a character the next one maps (here a hamzated alef then folded).
+    text = "\u200fقالَ الكرمليـــنُ إنّ بيونغ يانغ أرسلت ١٠٬٠٠٠ جنديّ إلى كورسك\u200b ومستشفى الطوارئ"
+    steps = (N.unicode_nfkc, N.strip_invisible, N.strip_diacritics, N.strip_tatweel, N.fold_alef, N.fold_yeh,
+             N.fold_teh_marbuta, N.western_digits, N.lowercase)
+    one_by_one = text
+    for step in steps:
+        one_by_one = step(one_by_one)
+    assert N.normalize_arabic(text) == one_by_one == "قال الكرملين ان بيونغ يانغ ارسلت 10٬000 جندي الي كورسك ومستشفي الطواري"
+    writes_hamza = N._character_map(str.maketrans({"ء": "أ"}), "hamza_to_alef", "test map")
+    assert N.compose(writes_hamza, N.fold_alef)("ءمن") == "امن"
+    assert N.compose(N.fold_alef, writes_hamza)("ءمن") == "أمن"  # order kept
+    assert N.match_key.steps[0] is N.normalize_arabic  # the normalizers given stay visible
+
+
 def test_counts():
     assert N.count_arabic_words("TT") == 0
     assert N.count_arabic_words("بند التضامن") == 2

