@@ -232,11 +232,12 @@ class UseEncoder:
         new = {
             # x per branch, float32 (residual) and in the compute dtype (convolution input)
             "x": torch.zeros((3, capacity, _CNN_DIM), dtype=f32, device=dev),
-            "xc": torch.zeros((3, capacity, _CNN_DIM), dtype=self.compute_dtype, device=dev),
             "ew": torch.zeros((capacity, _EMB_DIM), dtype=f32, device=dev),
             "esum": torch.zeros((capacity,), dtype=f32, device=dev),
             "esq": torch.zeros((capacity,), dtype=f32, device=dev),
         }
+        if self.compute_dtype != f32:  # in float32 the convolution input is x itself (3 of 8 kB an id)
+            new["xc"] = torch.zeros((3, capacity, _CNN_DIM), dtype=self.compute_dtype, device=dev)
         if old:
             for key, value in new.items():
                 previous = getattr(self, f"_cache_{key}")
@@ -246,6 +247,8 @@ class UseEncoder:
                     value[:old] = previous
         for key, value in new.items():
             setattr(self, f"_cache_{key}", value)
+        if "xc" not in new:
+            self._cache_xc = self._cache_x
         self._capacity = capacity
 
     def _ensure_vocab(self, ids) -> None:
@@ -280,7 +283,8 @@ class UseEncoder:
         for i in range(3):
             part = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
             self._cache_x[i, slots] = part
-            self._cache_xc[i, slots] = part.to(self.compute_dtype)
+            if self._cache_xc is not self._cache_x:
+                self._cache_xc[i, slots] = part.to(self.compute_dtype)
         self._cache_ew[slots] = emb @ self.Wg_emb
         self._cache_esum[slots] = emb.sum(dim=1)
         self._cache_esq[slots] = (emb * emb).sum(dim=1)
