@@ -21,12 +21,12 @@ All are ``Embedder``s: BERTopic's embedder interface (``embed``, ``embed_documen
 ``embed_words``), so that BERTopic receives the model object (it never picks or downloads one
 itself; ``toolkit.model.topics`` hands it over as a BERTopic ``BaseEmbedder``,
 ``bertopic_backend.BERTopicBackend``). This module does not import BERTopic: importing it costs
-10 s, which a notebook that embeds a few quotations, or loads and cleans a corpus, need not pay. Vectors are cached under
-``data/cache/embeddings/<cache key>/`` keyed by the sha256 of the text; the cache key names the
-backend and, for the default, its float precision and arithmetic version, so vectors of different
-provenance never mix. The default backend's vector for a text does not depend on the other texts
-of its batch (``toolkit.model.encoder``), so a cache filled by other corpora's batches returns the same
-bits a fresh computation would.
+10 s, which a notebook that embeds a few quotations, or loads and cleans a corpus, need not pay.
+Vectors are cached under ``data/cache/embeddings/<cache key>/`` keyed by the sha256 of the
+text; the cache key names the backend and, for the default, its float precision and arithmetic
+version, so vectors of different provenance never mix. The default backend's vector for a text
+does not depend on the other texts of its batch (``toolkit.model.encoder``), so a cache filled
+by other corpora's batches returns the same bits a fresh computation would.
 """
 
 from __future__ import annotations
