@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -173,11 +174,6 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
     """Execute the notebooks into ``partial``, render the report and write the manifest;
     ``engine_done`` is called once the notebooks that use the engine have run (the report
     notebook works on the finished tables in its own process)."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from .params import record_parameters
-
     kernel = kernel_name()
     notebook_times = []
     started = time.perf_counter()
@@ -196,7 +192,52 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
             papermill_log.addHandler(handler)
         papermill_log.setLevel(logging.INFO)
         papermill_log.propagate = False
+    with _interrupts_kept() as interrupted:
+        _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,
+                           interrupted)
+    t0 = time.perf_counter()
+    render_html(partial / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb", partial / "report.html")
+    html_seconds = round(time.perf_counter() - t0, 3)
+    write_manifest(partial, params, kernel, notebook_times, html_seconds,
+                   time.perf_counter() - started, wall_start)
+
+
+@contextmanager
+def _interrupts_kept():
+    """Ctrl-C while the notebooks run raises KeyboardInterrupt as usual, and is also recorded:
+    the kernel-client libraries may catch it at some moments (a test once saw a run finish after
+    Ctrl-C), so a recorded one stops the run after the notebook it arrived in."""
+    import signal
+    import threading
+
+    received: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def interrupt(signum, frame):
+        received.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,
+                       interrupted) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .params import record_parameters
+
     for name in NOTEBOOKS:
+        if interrupted:
+            raise KeyboardInterrupt
         source = NOTEBOOK_DIR / f"{name}.ipynb"
         target = partial / "notebooks" / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,11 +265,6 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
         if name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
             engine_done()  # frees the LocalCluster's workers (and their models) for the report
-    t0 = time.perf_counter()
-    render_html(partial / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb", partial / "report.html")
-    html_seconds = round(time.perf_counter() - t0, 3)
-    write_manifest(partial, params, kernel, notebook_times, html_seconds,
-                   time.perf_counter() - started, wall_start)
 
 
 _PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)
