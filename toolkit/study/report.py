@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 import unicodedata
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -174,6 +173,8 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
     """Execute the notebooks into ``partial``, render the report and write the manifest;
     ``engine_done`` is called once the notebooks that use the engine have run (the report
     notebook works on the finished tables in its own process)."""
+    from .workspace import deferred_interrupt
+
     kernel = kernel_name()
     notebook_times = []
     started = time.perf_counter()
@@ -192,7 +193,10 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
             papermill_log.addHandler(handler)
         papermill_log.setLevel(logging.INFO)
         papermill_log.propagate = False
-    with _interrupts_kept() as interrupted:
+    # Ctrl-C raises at once and is also recorded: the kernel-client libraries may catch the
+    # KeyboardInterrupt at some moments (a test once saw a run finish after Ctrl-C), so a
+    # recorded one stops the run after the notebook it arrived in.
+    with deferred_interrupt(hold=False) as interrupted:
         _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,
                            interrupted)
     t0 = time.perf_counter()
@@ -200,32 +204,6 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
     html_seconds = round(time.perf_counter() - t0, 3)
     write_manifest(partial, params, kernel, notebook_times, html_seconds,
                    time.perf_counter() - started, wall_start)
-
-
-@contextmanager
-def _interrupts_kept():
-    """Ctrl-C while the notebooks run raises KeyboardInterrupt as usual, and is also recorded:
-    the kernel-client libraries may catch it at some moments (a test once saw a run finish after
-    Ctrl-C), so a recorded one stops the run after the notebook it arrived in."""
-    import signal
-    import threading
-
-    received: list[bool] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-
-    def interrupt(signum, frame):
-        received.append(True)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, interrupt)
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
-    if received:
-        raise KeyboardInterrupt
 
 
 def _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,

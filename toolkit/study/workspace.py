@@ -253,15 +253,23 @@ def remove_partial(partial: Path) -> None:
 
 
 @contextmanager
-def deferred_interrupt():
-    """Hold Ctrl-C (SIGINT) back while the block runs; a KeyboardInterrupt comes after it."""
+def deferred_interrupt(hold: bool = True):
+    """Hold Ctrl-C (SIGINT) back while the block runs (``hold``), or let it raise at once as
+    usual (``hold=False``); either way it is recorded (the list the block gets) and a
+    KeyboardInterrupt comes after the block, so that one caught inside it is not lost."""
+    received: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
-    received = []
-    previous = signal.signal(signal.SIGINT, lambda *_: received.append(True))
+
+    def on_interrupt(*_):
+        received.append(True)
+        if not hold:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     if received:
