@@ -58,8 +58,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from toolkit.findings import actors, claims, framing, passages, quotations
-from toolkit.study import figures, interactive
+from toolkit.findings import actors, framing, quotations
+from toolkit.study import findings_stages, figures, interactive
+from toolkit.study.engine import open_engine
 from toolkit.study.params import from_namespace
 from toolkit.study.pipeline import focus_embedder
 from toolkit.study.report import (LABEL_ORDER, SourceLinks, actors_finding, arabic_block, claims_finding, corpus_sentence,
@@ -111,24 +112,26 @@ with run.stage("figures"):
 # lines (core) before anything is shown, so that the summary can state them.
 outlet = actors.outlets(documents)
 coverage = actors.coverage_lines(lines, line_labels)
-with run.stage("actors"):
-    actor_model = actors.ActorExtractor().fit(coverage, documents)
-    run.write_csv(actor_model.counts_, "actors.csv")
-    run.write_csv(actor_model.mentions_, "actor_mentions.csv")
-    actor_matrix = actors.by_outlet(actor_model.counts_).rename(columns=row_names)  # outlets, or documents by title
-    totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
-              .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))
-              .sort_values(["mentions", "name"], ascending=[False, True]))
+# Actors, claims and shared passages run per partition on the engine (as the separation did);
+# the long tables are written partition by partition and read back here.
+with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
+    found = findings_stages.find_actors_and_claims(run, engine, documents, stage=run.stage)
+    with run.stage("shared passages"):
+        passage_model = findings_stages.find_shared_passages(run, engine, documents, p["seed"])
+actor_model = found["actors"]
+mentions = pd.read_csv(run.table("actor_mentions.csv"), dtype=str, keep_default_na=False).astype(
+    {"line": "int64", "start": "int64", "end": "int64"})
+claim_table_full = pd.read_csv(run.table("claims.csv"), dtype={"doc": str}, keep_default_na=False,
+                               na_values={"value": [""], "value_max": [""]})
+actor_matrix = actors.by_outlet(actor_model.counts_).rename(columns=row_names)  # outlets, or documents by title
+totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
+          .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))
+          .sort_values(["mentions", "name"], ascending=[False, True]))
+with run.stage("findings figures"):
     actor_figure = figures.actor_heatmap(actor_matrix, run.figure("actors.png"),
                                          "outlet" if by_source else "document", total=len(totals))
-with run.stage("claims"):
-    claim_model = claims.ClaimExtractor().fit(coverage, actor_model.mentions_)
-    run.write_csv(claim_model.claims_, "claims.csv")
-    claims_figure = figures.claims_by_outlet(claim_model.claims_, row_names, run.figure("claims_troops.png"),
+    claims_figure = figures.claims_by_outlet(claim_table_full, row_names, run.figure("claims_troops.png"),
                                              row_label="outlet" if by_source else "document")
-with run.stage("shared passages"):
-    passage_model = passages.SharedPassageFinder(random_state=p["seed"]).fit(coverage, outlet)
-    run.write_csv(passage_model.pairs_, "shared_passages.csv")
 pairs = passage_model.pairs_
 with run.stage("shared quotations"):
     quotation_model = quotations.SharedQuotationFinder(random_state=p["seed"]).fit(coverage, outlet,
@@ -152,7 +155,7 @@ gold_path = Path(p["gold"]) if p["gold"] else None
 metrics = None
 if gold_path is not None and gold_path.exists():
     metrics, confusion_matrix = score_lines(line_labels, pd.read_csv(gold_path))
-findings = [actors_finding(totals, actor_model.mentions_, links), claims_finding(claim_model.claims_, links),
+findings = [actors_finding(totals, mentions, links), claims_finding(claim_table_full, links),
             passages_finding(pairs, passage_model.closest_, links),
             quotations_finding(quotation_model.pairs_, quotation_model.n_quotations_, links)]
 if metrics:
@@ -351,18 +354,18 @@ display(HTML(figure_html(figure_paths["map"])))
 # `tables/actors.csv`.
 
 # %%
-display(Markdown(f"**{len(totals)} actors and places**, {len(actor_model.mentions_)} mentions in "
+display(Markdown(f"**{len(totals)} actors and places**, {len(mentions)} mentions in "
                  f"{len(coverage)} coverage lines" + ("" if by_source else
                  "; this corpus has no outlet metadata, so each document counts as its own outlet") + "."))
 display(HTML(figure_html(actor_figure)))
-first_mentions = actor_model.mentions_.sort_values(["doc", "line"]).drop_duplicates("name").set_index("name")
+first_mentions = mentions.sort_values(["doc", "line"]).drop_duplicates("name").set_index("name")
 first_mentions = first_mentions[first_mentions.index.isin(totals["name"].head(TOP_ROWS))]  # the rows shown link
 actor_rows = totals.assign(first_mention=[links.line_link(first_mentions.loc[n, "doc"], first_mentions.loc[n, "line"])
                                           if n in first_mentions.index else "" for n in totals["name"]])
 display(HTML(interactive_table(actor_rows, "table-actors", html_columns=("first_mention",), max_rows=TOP_ROWS,
                                csv="tables/actors.csv")))
 display(Markdown("**Every mention** (searchable; all in `tables/actor_mentions.csv`):"))
-display(HTML(interactive_table(links.with_links(actor_model.mentions_[["doc", "line", "name", "kind", "surface"]]),
+display(HTML(interactive_table(links.with_links(mentions[["doc", "line", "name", "kind", "surface"]]),
                                "table-actor-mentions", html_columns=("where",), max_rows=TOP_ROWS,
                                arabic_columns=("name", "surface", "document"), csv="tables/actor_mentions.csv")))
 display(Markdown("**Spellings merged into one actor** (rule, gazetteer variant or surname):"))
@@ -380,13 +383,13 @@ display(HTML(html_table(actor_model.merged_variants_, max_rows=200)) if len(acto
 # clock times and article numbers are not counted. Full table: `tables/claims.csv`.
 
 # %%
-claim_table = claim_model.claims_.assign(value=claim_model.claims_["value"].map("{:,.0f}".format),
-                                         value_max=claim_model.claims_["value_max"].map(
+claim_table = claim_table_full.assign(value=claim_table_full["value"].map("{:,.0f}".format),
+                                         value_max=claim_table_full["value_max"].map(
                                              lambda v: "" if pd.isna(v) else f"{v:,.0f}"))
-kinds = claim_model.claims_["quantity"].replace("", "(no unit)").value_counts()
+kinds = claim_table_full["quantity"].replace("", "(no unit)").value_counts()
 display(Markdown(f"**{len(claim_table)} numeric claims** ("
                  + ", ".join(f"{n} {k}" for k, n in kinds.items()) + "); numbers not taken as claims: "
-                 + (", ".join(f"{n} {k}" for k, n in sorted(claim_model.skipped_.items())) or "none") + "."))
+                 + (", ".join(f"{n} {k}" for k, n in sorted(found["skipped"].items())) or "none") + "."))
 claim_columns = ["doc", "line", "number_text", "value", "value_max", "qualifier", "unit", "quantity", "casualty",
                  "party", "speaker", "hedge", "text"]
 troops = claim_table[claim_table["quantity"] == "troops"]
@@ -509,7 +512,7 @@ else:
 # %%
 # The lines this page links to: on a large corpus they, and the lines around them, are shown.
 shown = [(runs.head(TOP_ROWS), "doc", "first_line"), (removed.head(TOP_ROWS), "doc", "line"),
-         (actor_model.mentions_.head(TOP_ROWS), "doc", "line"), (claim_model.claims_.head(TOP_ROWS), "doc", "line"),
+         (mentions.head(TOP_ROWS), "doc", "line"), (claim_table_full.head(TOP_ROWS), "doc", "line"),
          (pairs.head(TOP_ROWS), "doc_a", "line_a"), (pairs.head(TOP_ROWS), "doc_b", "line_b"),
          (typical, "doc", "line"), (checks, "doc", "first_line"),
          (first_mentions.reset_index(), "doc", "line"), (troops.head(TOP_ROWS), "doc", "line")]

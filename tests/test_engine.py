@@ -89,7 +89,8 @@ def test_a_hand_started_cluster_writes_the_local_tables(both_engines, hand_start
 @pytest.mark.slow
 def test_dask_and_local_write_the_same_tables(both_engines):
     local, dask = both_engines["local"], both_engines["dask"]
-    for table in ("lines.csv", "documents.csv", "topics.csv", "typical_lines.csv", "claims.csv", "actors.csv"):
+    for table in ("lines.csv", "documents.csv", "topics.csv", "typical_lines.csv", "claims.csv", "actors.csv",
+                  "actor_mentions.csv", "shared_passages.csv"):
         assert (local / "tables" / table).read_bytes() == (dask / "tables" / table).read_bytes(), table
     lines = pd.read_csv(dask / "tables" / "lines.csv")
     assert {"core", "insert", "related", "boilerplate", "duplicate"} <= set(lines["label"])

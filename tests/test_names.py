@@ -4,13 +4,40 @@ length, and the words that end a name."""
 import pandas as pd
 
 from toolkit.findings.actors import load_patterns
-from toolkit.findings.names import CorpusWords, NameWords, Trie
+from toolkit.findings.names import CorpusWords, NameWords, Trie, WordStatistics
 from toolkit.findings.words import tokenize
 
 
-def corpus(texts: list[str]) -> CorpusWords:
-    lines = pd.DataFrame({"doc": "a.txt", "line": range(1, len(texts) + 1), "start": 0, "text": texts})
-    return CorpusWords(lines, lambda key: key, max_words=3)
+def lines_of(texts: list[str], doc: str = "a.txt") -> pd.DataFrame:
+    return pd.DataFrame({"doc": doc, "line": range(1, len(texts) + 1), "start": 0, "text": texts})
+
+
+def corpus(texts: list[str]) -> WordStatistics:
+    """The word statistics of ``texts``, every phrase counted."""
+    words = CorpusWords(lines_of(texts), lambda key: key)
+    stats = words.word_sets()
+    stats.phrases = words.count_phrases(3, lambda key: True)
+    return stats
+
+
+def test_statistics_summed_over_partitions_are_those_of_the_whole_corpus():
+    texts = ["قال وزير الخارجية الروسي سيرغي لافروف إن", "وأكد سيرغي لافروف، أمس، أن الجيش",
+             "التقى الرئيس فلاديمير بوتين في موسكو", "وقال بوتين إن سيرغي لافروف"]
+    whole = CorpusWords(lines_of(texts), lambda key: key)
+    parts = [CorpusWords(lines_of(texts[:2], "a.txt"), lambda key: key),
+             CorpusWords(lines_of(texts[2:], "b.txt"), lambda key: key)]
+    everything = lambda key: True  # noqa: E731
+    merged = WordStatistics.merge([WordStatistics(w.word_sets().written, w.word_sets().vocabulary,
+                                                  w.count_phrases(3, everything)) for w in parts])
+    assert merged.written == whole.word_sets().written and merged.vocabulary == whole.word_sets().vocabulary
+    assert merged.phrases == whole.count_phrases(3, everything)
+    assert merged.phrases[("سيرغي", "لافروف")] == 3  # not across the comma: لافروف، أمس
+    assert ("لافروف", "امس") not in merged.phrases
+    # Counting only the phrases of name words: every phrase of them, none with another word.
+    names = NameWords(load_patterns(), merged, set(), max_name_words=3, min_extend_ratio=0.6)
+    named = whole.count_phrases(3, names.may_name)
+    assert named[("سيرغي", "لافروف")] == 3 and not any("قال" in phrase for phrase in named)
+    assert whole.count_these({("وزير", "الخارجيه"), ("بوتين", "في", "موسكو", "x")}, 3) == {("وزير", "الخارجيه"): 1}
 
 
 def test_the_trie_finds_the_longest_name_with_a_proclitic_and_not_across_a_comma():

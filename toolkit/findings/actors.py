@@ -38,10 +38,11 @@ import yaml
 from ..corpus.normalize import normalize_arabic
 from ..resources import RESOURCES
 from ..schema import ACTOR_MENTIONS, ACTORS
-from .names import CorpusWords, NameWords, PatternReader, Trie
+from .names import CorpusWords, NameWords, PatternReader, Trie, WordStatistics
 from .words import mention_surface
 
 KINDS = ("person", "institution", "place")
+
 
 
 # --------------------------------------------------------------------------- resources
@@ -182,13 +183,39 @@ class ActorExtractor:
 
     def fit(self, lines: pd.DataFrame, documents: pd.DataFrame | None = None) -> "ActorExtractor":
         """``lines``: the coverage lines (doc, line, start, text); ``documents`` (doc, source)
-        gives each document's outlet."""
+        gives each document's outlet.
+
+        The steps below are those a run takes over the partitions of a corpus
+        (``toolkit.study.findings_stages``), here over one: each partition step returns a
+        small summary, each ``learn_*`` step combines the partitions' summaries."""
+        self.begin()
+        corpus = self.partition_words(lines)
+        self.learn_words([self.word_statistics(corpus)])  # 1. which words, which phrases
+        self.learn_given([self.read_titled(corpus)])  # 2. names after titles, heads, triggers
+        self.learn_untitled([self.read_untitled(corpus)])  # 3. persons named by a given name
+        self.learn_names([self.count_asked(corpus)])  # 4. the names the corpus supports
+        rows, surfaces = self.find_mentions(corpus)  # 5. every mention
+        self.learn_spellings([surfaces])
+        self.mentions_ = self.mention_table(rows)
+        self.finish([self.document_counts(self.mentions_)], [surfaces], documents)
+        return self
+
+    # -- the steps, per partition (``partition_words`` .. ``document_counts``) and combined (``learn_*``)
+    def begin(self) -> "ActorExtractor":
+        """Read the resources; the gazetteer's and CLDR's names."""
         self._rules = load_merge_rules(self.merge_rules)
-        pats = load_patterns(self.patterns)
+        self._pats = load_patterns(self.patterns)
         gaz = load_gazetteer(self.gazetteer)
         self._listed = {row.name: {normalize_arabic(v) for v in row.variants} for row in gaz.itertuples(index=False)}
         self._actors: list[_Actor] = []
         self._by_key: dict[tuple[str, ...], int] = {}
+        self._trie = self._listed_names(gaz, self._pats)
+        self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
+                            for w in words}
+        return self
+
+    def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
+        """A partition's lines as tokens with their merge keys."""
         word_keys: dict[str, str] = {}  # each distinct word's merge key, computed once
 
         def merged_word(key: str) -> str:
@@ -196,15 +223,132 @@ class ActorExtractor:
                 word_keys[key] = self._merge_key((key,))[0][0]
             return word_keys[key]
 
-        corpus = CorpusWords(lines, merged_word, self.max_name_words)
-        trie = self._listed_names(gaz, pats)  # 1. the gazetteer and CLDR
-        gaz_places = {w for words, e in trie.entries.items() if self._actors[e].kind == "place" for w in words}
-        names = NameWords(pats, corpus, gaz_places, self.max_name_words, self.min_extend_ratio)
-        reader = self._read_patterns(pats, names, corpus)  # 2. patterns over the corpus
-        discovered, pattern_persons = self._keep_found(reader, names, corpus, trie)
-        self._add_surnames(trie, pattern_persons, names, corpus)  # 3. surnames
-        self._finish(self._mentions(corpus, trie), documents, discovered)  # 4. count mentions
-        return self
+        return CorpusWords(lines, merged_word)
+
+    def _name_words(self, words: WordStatistics) -> NameWords:
+        return NameWords(self._pats, words, self._gaz_places, self.max_name_words, self.min_extend_ratio)
+
+    def word_statistics(self, corpus: CorpusWords) -> WordStatistics:
+        """A partition's words, and its counts of the phrases a name may be made of (judged on
+        the partition's words: at least every phrase the whole corpus will ask about)."""
+        stats = corpus.word_sets()
+        stats.phrases = corpus.count_phrases(self.max_name_words, self._name_words(stats).may_name)
+        return stats
+
+    def learn_words(self, parts: list[WordStatistics]) -> None:
+        words = WordStatistics.merge(parts)
+        names = self._name_words(words)
+        # Phrases counted because a partition's words allowed them, but not the corpus's, are
+        # never asked for: dropped, so that what is sent to each task stays small.
+        words.phrases = Counter({k: n for k, n in words.phrases.items() if all(map(names.may_name, k))})
+        self._names = self._name_words(words)
+        self._reader = PatternReader(self._pats, self._names)
+
+    def read_titled(self, corpus: CorpusWords) -> tuple[Counter, set]:
+        """Names after titles, heads and triggers; speakers; quoted organisations."""
+        reader = PatternReader(self._pats, self._names)
+        for toks, keys in corpus.token_lines():
+            reader.titled(toks, keys)
+            reader.said_family_names(toks, keys)
+            reader.quoted_organisations(toks, keys)
+        return reader.found, reader.said
+
+    def learn_given(self, parts: list[tuple[Counter, set]]) -> None:
+        """The given names the titled names teach (``PatternReader.given_names``)."""
+        for found, said in parts:
+            self._reader.found.update(found)
+            self._reader.said |= said
+        self._given = self._reader.given_names()
+
+    def read_untitled(self, corpus: CorpusWords) -> Counter:
+        """Persons named by a given name and one or two name words after it."""
+        reader, given_reading = PatternReader(self._pats, self._names), {}
+        for toks, keys in corpus.token_lines():
+            reader.untitled(toks, keys, self._given, given_reading)
+        return reader.found
+
+    def learn_untitled(self, parts: list[Counter]) -> None:
+        for found in parts:
+            self._reader.found.update(found)
+        # The phrases ``learn_names`` asks the corpus about that are not name words only (an
+        # institution's head and qualifiers): counted in one more pass.
+        self._asked = {words for (_, words, _) in self._reader.found
+                       if len(words) <= self.max_name_words and not all(map(self._names.may_name, words))}
+
+    def count_asked(self, corpus: CorpusWords) -> Counter:
+        return corpus.count_these(self._asked, self.max_name_words)
+
+    def learn_names(self, parts: list[Counter]) -> None:
+        """The names the patterns found that the corpus supports; surnames."""
+        for counts in parts:
+            self._names.phrases.update(counts)
+        discovered, pattern_persons = self._keep_found(self._reader, self._names, self._trie)
+        self._add_surnames(self._trie, pattern_persons, self._names)
+        self.discovered_ = pd.DataFrame(discovered, columns=["name", "kind", "occurrences"])
+        del self._reader, self._asked  # what the tasks of the mention pass need is the trie
+
+    def find_mentions(self, corpus: CorpusWords) -> tuple[list[dict], Counter]:
+        """Every mention of a known name, longest first, with its offsets in its document (the
+        actor's entry number); and how often each entry is written each way."""
+        rows, surfaces = [], Counter()
+        trie = self._trie
+        for keys, (doc, line, start, toks) in zip(corpus.keys, corpus.lines):
+            i = 0
+            while i < len(toks):
+                hit = trie.match(toks, i, keys)
+                if not hit:
+                    i += 1
+                    continue
+                entry, n, cut, alef = hit
+                first = toks[i]
+                surface = mention_surface(toks[i:i + n], cut, alef)
+                rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
+                             "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
+                surfaces[(entry, surface)] += 1
+                i += n
+        return rows, surfaces
+
+    def learn_spellings(self, parts: list[Counter]) -> None:
+        """Each actor's name: the gazetteer's, or the longest of its frequent spellings."""
+        for surfaces in parts:
+            for (entry, surface), n in surfaces.items():
+                self._actors[entry].names[surface] += n
+        self._names_of = {}
+        for entry, actor in enumerate(self._actors):
+            if actor.gazetteer_name:
+                self._names_of[entry] = actor.gazetteer_name
+            elif actor.names:
+                # The longest of the frequent spellings: a full name over a surname alone.
+                self._names_of[entry] = sorted(actor.names.items(),
+                                               key=lambda kv: (-len(kv[0].split()), -kv[1], kv[0]))[0][0]
+
+    def mention_table(self, rows: list[dict]) -> pd.DataFrame:
+        """``schema.ACTOR_MENTIONS`` of a partition's mention rows."""
+        mentions = pd.DataFrame(rows, columns=["doc", "line", "start", "end", "entry", "surface"])
+        mentions["name"] = mentions["entry"].map(self._names_of).astype(str)
+        mentions["kind"] = mentions["entry"].map(lambda e: self._actors[e].kind).astype(str)
+        return ACTOR_MENTIONS.check(mentions.astype({"line": "int64", "start": "int64", "end": "int64"}),
+                                    "actors.fit")
+
+    @staticmethod
+    def document_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+        """Mentions per actor and document (a document lies in one partition)."""
+        return mentions.groupby(["name", "kind", "doc"], sort=True).size().rename("mentions").reset_index()
+
+    def finish(self, counts: list[pd.DataFrame], surfaces: list[Counter], documents: pd.DataFrame | None) -> None:
+        """``counts_`` from the partitions' ``document_counts``; ``merged_variants_``."""
+        spellings: dict[str, Counter] = defaultdict(Counter)  # each name's surfaces, with their counts
+        for part in surfaces:
+            for (entry, surface), n in part.items():
+                spellings[self._names_of[entry]][surface] += n
+        outlet = outlets(documents) if documents is not None else None
+        counts = pd.concat(counts, ignore_index=True).groupby(["name", "kind", "doc"], sort=True)["mentions"].sum() \
+            .reset_index()
+        counts["variants"] = counts["name"].map({name: " | ".join(sorted(s)) for name, s in spellings.items()})
+        counts["outlet"] = counts["doc"].map(outlet) if outlet is not None else counts["doc"]
+        counts = counts.sort_values(["name", "doc"]).reset_index(drop=True)
+        self.counts_ = ACTORS.check(counts.astype({"mentions": "int64"}), "actors.fit")
+        self.merged_variants_ = self._merged_variants(spellings)
 
     def _listed_names(self, gaz: pd.DataFrame, pats: dict) -> Trie:
         """The gazetteer's actors and, when ``cldr_places``, the countries, regions and cities
@@ -224,21 +368,7 @@ class ActorExtractor:
                     trie.add(key, entry)
         return trie
 
-    @staticmethod
-    def _read_patterns(pats: dict, names: NameWords, corpus: CorpusWords) -> PatternReader:
-        """Every line read for titled names, speakers and quoted organisations; then, with the
-        given names those taught, for persons named without a title."""
-        reader = PatternReader(pats, names)
-        for toks, keys in corpus.token_lines():
-            reader.titled(toks, keys)
-            reader.said_family_names(toks, keys)
-            reader.quoted_organisations(toks, keys)
-        given, given_reading = reader.given_names(), {}
-        for toks, keys in corpus.token_lines():
-            reader.untitled(toks, keys, given, given_reading)
-        return reader
-
-    def _keep_found(self, reader: PatternReader, names: NameWords, corpus: CorpusWords, trie: Trie):
+    def _keep_found(self, reader: PatternReader, names: NameWords, trie: Trie):
         """The names the patterns found that the corpus supports, added to ``trie``. Returns the
         discovered names (for ``discovered_``) and the new persons' entries."""
         discovered = []
@@ -254,7 +384,7 @@ class ActorExtractor:
                 # One word after a title once: as often a verb (أوعز) as a name. After a place
                 # trigger (مدينة بوكروفسك) it is a name unless it reads as a verb.
                 continue
-            if support[(kind, words)] < self.min_pattern_share * corpus.phrases[words]:
+            if support[(kind, words)] < self.min_pattern_share * names.phrases[words]:
                 continue  # mostly seen without a title: a common word (كانت، بشكل), not a name
             existing = trie.entries.get(self._merge_key(words)[0])
             entry = existing if existing is not None else self._entry_for(words, kind)
@@ -264,7 +394,7 @@ class ActorExtractor:
             discovered.append({"name": surface, "kind": kind, "occurrences": n})
         return discovered, pattern_persons
 
-    def _add_surnames(self, trie: Trie, pattern_persons: set[int], names: NameWords, corpus: CorpusWords) -> None:
+    def _add_surnames(self, trie: Trie, pattern_persons: set[int], names: NameWords) -> None:
         """Surnames of persons found by a title (باتيل for فيدانت باتيل), when unambiguous; the
         gazetteer lists its own short forms (Arabic names such as محمد بن سلمان have no surname
         to cut off)."""
@@ -273,57 +403,18 @@ class ActorExtractor:
             # ... and only when the word is not mostly used on its own (طلبا after a name once).
             if entry in pattern_persons and len(words) >= 2 and len(words[-1]) >= 4 \
                     and names.name_like(words[-1]) and \
-                    corpus.phrases[words] >= self.min_pattern_share * corpus.phrases[words[-1:]]:
+                    names.phrases[words] >= self.min_pattern_share * names.phrases[words[-1:]]:
                 surnames[words[-1]].add(entry)
         for word, entries in surnames.items():
             if len(entries) == 1 and (word,) not in trie.entries:
                 trie.add((word,), next(iter(entries)))
 
-    def _mentions(self, corpus: CorpusWords, trie: Trie) -> list[dict]:
-        """Every mention of a known name, longest first, with its offsets in its document."""
-        rows = []
-        for keys, (doc, line, start, toks) in zip(corpus.keys, corpus.lines):
-            i = 0
-            while i < len(toks):
-                hit = trie.match(toks, i, keys)
-                if not hit:
-                    i += 1
-                    continue
-                entry, n, cut, alef = hit
-                first = toks[i]
-                surface = mention_surface(toks[i:i + n], cut, alef)
-                rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
-                             "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
-                self._actors[entry].names[surface] += 1
-                i += n
-        return rows
-
-    def _finish(self, rows, documents, discovered) -> None:
-        names = {}
-        for entry, actor in enumerate(self._actors):
-            if actor.gazetteer_name:
-                names[entry] = actor.gazetteer_name
-            elif actor.names:
-                # The longest of the frequent spellings: a full name over a surname alone.
-                names[entry] = sorted(actor.names.items(), key=lambda kv: (-len(kv[0].split()), -kv[1], kv[0]))[0][0]
-        mentions = pd.DataFrame(rows, columns=["doc", "line", "start", "end", "entry", "surface"])
-        mentions["name"] = mentions["entry"].map(names).astype(str)
-        mentions["kind"] = mentions["entry"].map(lambda e: self._actors[e].kind).astype(str)
-        self.mentions_ = ACTOR_MENTIONS.check(
-            mentions.astype({"line": "int64", "start": "int64", "end": "int64"}), "actors.fit")
-        outlet = outlets(documents) if documents is not None else None
-        counts = (self.mentions_.groupby(["name", "kind", "doc"], sort=True).size().rename("mentions").reset_index())
-        variants = self.mentions_.groupby("name")["surface"].agg(lambda s: " | ".join(sorted(set(s))))
-        counts["variants"] = counts["name"].map(variants)
-        counts["outlet"] = counts["doc"].map(outlet) if outlet is not None else counts["doc"]
-        counts = counts.sort_values(["name", "doc"]).reset_index(drop=True)
-        self.counts_ = ACTORS.check(counts.astype({"mentions": "int64"}), "actors.fit")
-
+    def _merged_variants(self, spellings: dict[str, Counter]) -> pd.DataFrame:
         merged = []
-        for name, group in self.mentions_.groupby("name"):
+        for name in sorted(spellings):
             name_key = normalize_arabic(name)
             _, name_rules = self._merge_key(tuple(name_key.split()))
-            for s, n in sorted(Counter(group["surface"]).items()):
+            for s, n in sorted(spellings[name].items()):
                 if normalize_arabic(s) == name_key:
                     continue  # the name itself, up to orthography
                 _, rules = self._merge_key(tuple(normalize_arabic(s).split()))
@@ -337,8 +428,7 @@ class ActorExtractor:
                 else:
                     how = "same spelling after normalization"
                 merged.append({"name": name, "variant": s, "mentions": n, "merged_by": how})
-        self.merged_variants_ = pd.DataFrame(merged, columns=["name", "variant", "mentions", "merged_by"])
-        self.discovered_ = pd.DataFrame(discovered, columns=["name", "kind", "occurrences"])
+        return pd.DataFrame(merged, columns=["name", "variant", "mentions", "merged_by"])
 
     def _is_listed(self, name: str, surface: str) -> bool:
         return normalize_arabic(surface) in self._listed.get(name, ())

@@ -1,7 +1,8 @@
 """How the actor extractor reads names in running text (``actors.ActorExtractor`` composes these).
 
-- ``CorpusWords``: the lines as tokens, with what the corpus says about its words (which
-  words it uses, with and without the article; how often each short phrase recurs);
+- ``CorpusWords``: lines (a partition's, or all) as tokens, and what they say about their
+  words (``WordStatistics``: which words they use, with and without the article; how often each
+  phrase a name may be made of recurs), summed over partitions into the corpus's;
 - ``NameWords``: which words may be part of a name, and how far a name runs;
 - ``PatternReader``: the names found after a person's title, an institution's head or a place
   trigger, where a speaker stands, and (after those) persons named by a given name alone;
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -69,31 +71,78 @@ class Trie:
 
 
 # --------------------------------------------------------------------------- corpus statistics
+@dataclass
+class WordStatistics:
+    """What the corpus says about its words, summed over its partitions.
+
+    ``written``: every word as written (merge keys); ``vocabulary``: every word, also read
+    without a proclitic ("this word also occurs with the article, so it is a common word, not
+    a name"); ``phrases``: how often each phrase of up to ``max_name_words`` words recurs (how
+    far a name extends), counted for the phrases a name can be made of (``NameWords.may_name``)
+    and, on request, for named others (``CorpusWords.count_these``). Each is a sum over
+    partitions, so a corpus read in pieces has the statistics of the corpus read at once."""
+
+    written: set = field(default_factory=set)
+    vocabulary: set = field(default_factory=set)
+    phrases: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def merge(cls, parts) -> "WordStatistics":
+        merged = cls()
+        for part in parts:
+            merged.written |= part.written
+            merged.vocabulary |= part.vocabulary
+            merged.phrases.update(part.phrases)
+        return merged
+
+
 class CorpusWords:
-    """The coverage lines as tokens, and what the corpus says about its words.
+    """Lines (of one partition, or of the whole corpus) as tokens.
 
-    ``lines``: (doc, line, start, tokens) per line; ``keys``: each token's merge key;
-    ``vocabulary``: every word, also read without a proclitic ("this word also occurs with the
-    article, so it is a common word, not a name"); ``written``: every word as written;
-    ``phrases``: counts of phrases up to ``max_words`` words (how far a name extends)."""
+    ``lines``: (doc, line, start, tokens) per line; ``keys``: each token's merge key."""
 
-    def __init__(self, lines: pd.DataFrame, merged_word, max_words: int):
+    def __init__(self, lines: pd.DataFrame, merged_word):
         self.lines = [(row.doc, int(row.line), int(row.start), tokenize(row.text))
                       for row in lines[["doc", "line", "start", "text"]].itertuples(index=False)]
         self.keys = [[merged_word(t.key) for t in toks] for _, _, _, toks in self.lines]
-        self.vocabulary: set[str] = set()
-        self.written: set[str] = set()
-        self.phrases: Counter = Counter()
+
+    def word_sets(self) -> WordStatistics:
+        """These lines' written words and vocabulary (no phrases yet)."""
+        stats = WordStatistics()
+        for keys in self.keys:
+            stats.written.update(keys)
+            stats.vocabulary.update(f for k in keys for f, _, _ in readings(k))
+        return stats
+
+    def _phrase_spans(self, max_words: int, opens=None, goes_on=None):
+        """Every phrase of up to ``max_words`` words joined by plain gaps, as (keys, i, j):
+        from the tokens ``opens`` accepts, extended while ``goes_on`` accepts the next word."""
         for keys, (_, _, _, toks) in zip(self.keys, self.lines):
-            self.written.update(keys)
-            self.vocabulary.update(f for k in keys for f, _, _ in readings(k))
             for i in range(len(toks)):
-                phrase = ()
-                for j in range(i, min(i + max_words, len(toks))):
-                    if j > i and not plain_gap(toks[j].gap):
+                if opens is not None and not opens(keys[i]):
+                    continue
+                for j in range(i + 1, min(i + max_words, len(toks)) + 1):
+                    if j > i + 1 and (not plain_gap(toks[j - 1].gap) or (goes_on is not None and not goes_on(keys[j - 1]))):
                         break
-                    phrase = phrase + (keys[j],)
-                    self.phrases[phrase] += 1
+                    yield keys, i, j
+
+    def count_phrases(self, max_words: int, keep) -> Counter:
+        """Occurrences of the phrases whose every word ``keep`` accepts (the others are never
+        asked for: a name is made of name words)."""
+        counts = Counter()
+        for keys, i, j in self._phrase_spans(max_words, keep, keep):
+            counts[tuple(keys[i:j])] += 1
+        return counts
+
+    def count_these(self, wanted: set, max_words: int) -> Counter:
+        """Occurrences of the phrases in ``wanted`` (a longer phrase than ``max_words`` counts 0)."""
+        firsts = {w[0] for w in wanted if w}
+        counts = Counter()
+        for keys, i, j in self._phrase_spans(max_words, firsts.__contains__):
+            phrase = tuple(keys[i:j])
+            if phrase in wanted:
+                counts[phrase] += 1
+        return counts
 
     def token_lines(self):
         """(tokens, keys) of each line."""
@@ -103,14 +152,14 @@ class CorpusWords:
 # --------------------------------------------------------------------------- name words
 class NameWords:
     """Which words may be part of a name, and how far a name runs, read from the patterns
-    file, the corpus's words (``CorpusWords``) and the places the gazetteer knows."""
+    file, the corpus's words (``WordStatistics``) and the places the gazetteer knows."""
 
-    def __init__(self, pats: dict, corpus: CorpusWords, gaz_places: set[str], max_name_words: int,
+    def __init__(self, pats: dict, words: WordStatistics, gaz_places: set[str], max_name_words: int,
                  min_extend_ratio: float):
         from ..model.topics import arabic_stop_words
 
-        self.corpus = corpus
-        self.phrases = corpus.phrases
+        self.words = words
+        self.phrases = words.phrases
         self.max_name_words = max_name_words
         self.min_extend_ratio = min_extend_ratio
         self.stop = set(arabic_stop_words())
@@ -130,13 +179,25 @@ class NameWords:
     def name_like(self, key: str, first: bool = True) -> bool:
         # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
         # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
-        written, vocabulary = self.corpus.written, self.corpus.vocabulary
+        written, vocabulary = self.words.written, self.words.vocabulary
         if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in readings(key)[1:]):
             return False
         return (len(key) >= 2 and not key.startswith("ال") and key not in self.stop and key not in self.special
                 and not self.is_verb(key)
                 and "ال" + key not in vocabulary and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
                 and not key.isascii())
+
+    def may_name(self, key: str) -> bool:
+        """Whether ``key`` can be a word of a name ``take_name`` or ``take_name_before`` takes
+        (the phrases whose length the corpus is asked about are made of such words). Every
+        condition on the corpus is "not a word of the corpus", so on a part of the corpus this
+        accepts at least what it accepts on the whole: counted per partition with this test,
+        the phrases the whole corpus asks about are all counted."""
+        if key in _COMPOUND_HEADS or key in _FUNCTION_WORD_FORMS or self.name_like(key):
+            return True
+        # later_name_word's own conditions, whatever the word before (after عبد any ال-word)
+        return (key.startswith("ال") and len(key) >= 4 and key not in self.stop and key not in self.special
+                and not self.is_verb(key) and not self.verbal_noun(key))
 
     def verb_shaped(self, key: str) -> bool:
         # A word right after an indefinite trigger can open a relative clause (في منطقة تخضع
@@ -158,7 +219,7 @@ class NameWords:
         if self.verbal_noun(key):
             return False
         # A family name may be a given name with the article (خالد الفيصل، آل الحسين).
-        return previous in _COMPOUND_HEADS or key[2:] not in self.corpus.vocabulary or key[2:] in self.shipped_given
+        return previous in _COMPOUND_HEADS or key[2:] not in self.words.vocabulary or key[2:] in self.shipped_given
 
     def conjoined(self, key: str) -> bool:
         # A name does not open with "and": after a title, وبعثة، وتعيين start the next

@@ -35,6 +35,7 @@ from ..schema import SHARED_PASSAGES
 _PRIME = np.uint64((1 << 31) - 1)  # a, b < 2^31 and x < 2^32: a*x + b fits in 64 bits
 N_PERMUTATIONS = 64  # MinHash size
 BANDS = 32  # LSH bands: N_PERMUTATIONS // BANDS = 2 rows per band
+CLOSEST_MAX_SENTENCES = 5000  # closest_ compares every pair: small corpora only
 
 
 def lsh_recall(jaccard: float, n_permutations: int = N_PERMUTATIONS, bands: int = BANDS) -> float:
@@ -90,7 +91,8 @@ class SharedPassageFinder:
         self.bands = bands
         self.random_state = random_state
 
-    def _sentences(self, lines: pd.DataFrame, outlet: pd.Series) -> pd.DataFrame:
+    def sentences(self, lines: pd.DataFrame, outlet: pd.Series) -> pd.DataFrame:
+        """The sentences compared (doc, line, text, key, outlet), in line order."""
         rows = []
         for doc, line, text in lines[["doc", "line", "text"]].itertuples(index=False):
             for s, e in split_sentences(text):
@@ -103,49 +105,107 @@ class SharedPassageFinder:
         return table
 
     def fit(self, lines: pd.DataFrame, outlet: pd.Series) -> "SharedPassageFinder":
-        """``lines``: coverage lines (doc, line, text); ``outlet``: doc -> outlet."""
-        sentences = self._sentences(lines, outlet)
-        self.sentences_ = sentences
-        self.n_sentences_ = len(sentences)
+        """``lines``: coverage lines (doc, line, text); ``outlet``: doc -> outlet.
+
+        The steps are those a run takes over the partitions of a corpus
+        (``toolkit.study.findings_stages``), here over one: sentences and their band keys,
+        the buckets two sentences share, their candidate pairs, the exact comparison."""
+        sentences = self.sentences(lines, outlet)
         sets = [shingles(k) for k in sentences["key"]]
-        candidates = self._candidates(sets)
+        keys = self.band_keys(self.signatures(sets))
+        buckets: dict[str, list[int]] = {}
+        for band in keys:
+            for i, key in enumerate(band):
+                buckets.setdefault(key, []).append(i)
+        rows = sentences.to_dict("records")
+        self.compare(self.candidates(buckets.values()), dict(enumerate(sets)), dict(enumerate(rows)), len(rows))
+        if len(rows) <= CLOSEST_MAX_SENTENCES:
+            self.find_closest(sets, rows)
+        return self
+
+    def signatures(self, sets: list[set[int]]) -> np.ndarray:
+        """The MinHash signature of each sentence's 3-grams, (n, ``n_permutations``)."""
+        n = len(sets)
+        signatures = np.empty((n, self.n_permutations), dtype=np.uint64)
+        if not n:
+            return signatures
+        rng = np.random.default_rng(self.random_state)
+        a = rng.integers(1, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
+        b = rng.integers(0, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
+        lengths = np.array([len(s) for s in sets])
+        values = np.fromiter((v for s in sets for v in s), dtype=np.uint64, count=int(lengths.sum()))
+        owner_start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        for p in range(self.n_permutations):
+            h = (a[p] * values + b[p]) % _PRIME
+            signatures[:, p] = np.minimum.reduceat(h, owner_start)
+        return signatures
+
+    def band_keys(self, signatures: np.ndarray, bands=None) -> list[list[str]]:
+        """Per band (all, or those listed), each sentence's LSH bucket: the band number and its
+        rows of the signature."""
+        rows = self.n_permutations // self.bands
+        out = []
+        for band in range(self.bands) if bands is None else bands:
+            block = np.ascontiguousarray(signatures[:, band * rows:(band + 1) * rows])
+            out.append([f"{band}:{r.tobytes().hex()}" for r in block])
+        return out
+
+    @staticmethod
+    def candidates(buckets) -> set[tuple[int, int]]:
+        """Pairs of sentence numbers sharing a bucket; each bucket's members in sentence order."""
+        pairs: set[tuple[int, int]] = set()
+        for members in buckets:
+            if len(members) > 1:
+                # Large buckets (one sentence repeated across hundreds of documents) are
+                # linked as a chain plus the first member: enough for "best per outlet".
+                if len(members) > 50:
+                    pairs.update((members[0], m) for m in members[1:])
+                    pairs.update(zip(members[:-1], members[1:]))
+                else:
+                    pairs.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
+        return pairs
+
+    def compare(self, candidates: set[tuple[int, int]], sets: dict, rows: dict, n_sentences: int) -> None:
+        """``pairs_`` from the candidates: exact Jaccard, each sentence's best match per other
+        outlet. ``sets``, ``rows``: the 3-grams and the sentence (doc, line, text, outlet) of
+        at least every sentence in a candidate, by sentence number."""
+        self.n_sentences_ = n_sentences
         self.n_candidates_ = len(candidates)
-        outlets = sentences["outlet"].to_numpy()
         best: dict[tuple[int, str], tuple[float, int]] = {}
         for a, b in candidates:
-            if outlets[a] == outlets[b]:
+            outlet_a, outlet_b = rows[a]["outlet"], rows[b]["outlet"]
+            if outlet_a == outlet_b:
                 continue
             union = len(sets[a] | sets[b])
             sim = len(sets[a] & sets[b]) / union if union else 0.0
             if sim < self.threshold:
                 continue
             # Keep, for each sentence, its best match in each other outlet.
-            for x, y in ((a, b), (b, a)):
-                key = (x, outlets[y])
+            for x, y, other in ((a, b, outlet_b), (b, a, outlet_a)):
+                key = (x, other)
                 if key not in best or (sim, -y) > (best[key][0], -best[key][1]):
                     best[key] = (sim, y)
         pairs = {}
         for (x, _), (sim, y) in best.items():
-            a, b = min(x, y), max(x, y)
-            pairs[(a, b)] = sim
-        rows = []
-        for (a, b), sim in sorted(pairs.items()):
-            ra, rb = sentences.iloc[a], sentences.iloc[b]
-            rows.append({"doc_a": ra["doc"], "line_a": int(ra["line"]), "doc_b": rb["doc"],
-                         "line_b": int(rb["line"]), "similarity": round(sim, 4), "text_a": ra["text"],
-                         "text_b": rb["text"], "outlet_a": ra["outlet"], "outlet_b": rb["outlet"]})
-        table = pd.DataFrame(rows, columns=list(SHARED_PASSAGES.columns))
+            pairs[(min(x, y), max(x, y))] = sim
+        table = pd.DataFrame([{"doc_a": rows[a]["doc"], "line_a": int(rows[a]["line"]), "doc_b": rows[b]["doc"],
+                               "line_b": int(rows[b]["line"]), "similarity": round(sim, 4), "text_a": rows[a]["text"],
+                               "text_b": rows[b]["text"], "outlet_a": rows[a]["outlet"], "outlet_b": rows[b]["outlet"]}
+                              for (a, b), sim in sorted(pairs.items())], columns=list(SHARED_PASSAGES.columns))
         table = table.sort_values(["similarity", "doc_a", "line_a", "doc_b", "line_b"],
                                   ascending=[False, True, True, True, True], kind="stable")
-        closest = self._closest(sets, outlets) if len(sets) <= 5000 else None
-        self.closest_ = None if closest is None else {
-            "doc_a": sentences["doc"].iat[closest[0]], "line_a": int(sentences["line"].iat[closest[0]]),
-            "doc_b": sentences["doc"].iat[closest[1]], "line_b": int(sentences["line"].iat[closest[1]]),
-            "similarity": round(closest[2], 4), "text_a": sentences["text"].iat[closest[0]],
-            "text_b": sentences["text"].iat[closest[1]]}
         self.pairs_ = SHARED_PASSAGES.check(table.astype({"line_a": "int64", "line_b": "int64",
                                                           "similarity": "float64"}), "passages.fit")
-        return self
+        self.closest_ = None
+
+    def find_closest(self, sets: list[set[int]], rows: list[dict]) -> None:
+        """``closest_`` over every sentence (a corpus of at most ``CLOSEST_MAX_SENTENCES``)."""
+        closest = self._closest(sets, np.array([r["outlet"] for r in rows], dtype=object))
+        self.closest_ = None if closest is None else {
+            "doc_a": rows[closest[0]]["doc"], "line_a": int(rows[closest[0]]["line"]),
+            "doc_b": rows[closest[1]]["doc"], "line_b": int(rows[closest[1]]["line"]),
+            "similarity": round(closest[2], 4), "text_a": rows[closest[0]]["text"],
+            "text_b": rows[closest[1]]["text"]}
 
     def _closest(self, sets, outlets):
         """The most similar pair of sentences from two outlets, by exact Jaccard over all pairs
@@ -165,36 +225,3 @@ class SharedPassageFinder:
         jaccard[same] = -1
         a, b = np.unravel_index(int(np.argmax(jaccard)), jaccard.shape)
         return (int(min(a, b)), int(max(a, b)), float(jaccard[a, b])) if jaccard[a, b] >= 0 else None
-
-    def _candidates(self, sets: list[set[int]]) -> set[tuple[int, int]]:
-        """Pairs of sentence indices sharing an LSH band of their MinHash signatures."""
-        n = len(sets)
-        if n < 2:
-            return set()
-        rng = np.random.default_rng(self.random_state)
-        a = rng.integers(1, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
-        b = rng.integers(0, int(_PRIME), size=self.n_permutations, dtype=np.uint64)
-        lengths = np.array([len(s) for s in sets])
-        values = np.fromiter((v for s in sets for v in s), dtype=np.uint64, count=int(lengths.sum()))
-        owner_start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        signatures = np.empty((n, self.n_permutations), dtype=np.uint64)
-        for p in range(self.n_permutations):
-            h = (a[p] * values + b[p]) % _PRIME
-            signatures[:, p] = np.minimum.reduceat(h, owner_start)
-        rows = self.n_permutations // self.bands
-        pairs: set[tuple[int, int]] = set()
-        for band in range(self.bands):
-            block = signatures[:, band * rows:(band + 1) * rows]
-            buckets: dict[bytes, list[int]] = {}
-            for i in range(n):
-                buckets.setdefault(block[i].tobytes(), []).append(i)
-            for members in buckets.values():
-                if len(members) > 1:
-                    # Large buckets (one sentence repeated across hundreds of documents) are
-                    # linked as a chain plus the first member: enough for "best per outlet".
-                    if len(members) > 50:
-                        pairs.update((members[0], m) for m in members[1:])
-                        pairs.update(zip(members[:-1], members[1:]))
-                    else:
-                        pairs.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
-        return pairs

@@ -125,10 +125,10 @@ class DaskEngine:
         from distributed import wait
         from tqdm import tqdm
 
-        # Large shared values (a fitted cleaner, reference embeddings) go to each worker once.
-        # (Scattered inside a list: a dict given to scatter would be scattered value by value.)
-        scattered = {k: self.client.scatter([v], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        futures = self.client.map(fn, items, pure=False, **scattered)
+        # Large shared values (a fitted cleaner, reference embeddings, the corpus's word
+        # statistics) go to each worker once, each as one pickle (``_Whole``).
+        scattered = {k: self.client.scatter([_Whole(v)], broadcast=True, hash=False)[0] for k, v in shared.items()}
+        futures = self.client.map(_call_with_whole, items, fn=fn, pure=False, **scattered)
         try:
             if self.progress and len(items) > 1:
                 from distributed import as_completed
@@ -216,6 +216,27 @@ def task_threads(host_threads: dict[str, int] | None = None) -> int:
     except ValueError:  # not inside a worker
         return cores
     return max(1, cores // max(1, host_threads.get(host, 1)))
+
+
+class _Whole:
+    """A value sent to the workers as one pickle. Dask serializes a bare dict, list or set
+    element by element: a dict of 300,000 keys took 45 s to reach two workers this way, 0.2 s
+    as one pickle."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __getstate__(self):
+        return (self.value,)  # never a false state: pickle would then skip __setstate__
+
+    def __setstate__(self, state):
+        self.value = state[0]
+
+
+def _call_with_whole(item, fn: Callable, **shared: _Whole):
+    return fn(item, **{k: v.value for k, v in shared.items()})
 
 
 def _as_frame(item, fn: Callable) -> pd.DataFrame:

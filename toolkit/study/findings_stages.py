@@ -1,0 +1,267 @@
+"""The findings stages over partitions of the coverage, run by either engine (``toolkit.study.engine``).
+
+Notebook 3 calls the two drivers below. As in ``toolkit.study.pipeline``, each splits its
+stage into tasks over the partitions of the run (``pipeline.partitions``) and small
+reductions in the driving process, where the corpus statistics a finding needs are combined:
+
+``find_actors_and_claims``
+    actors (``ActorExtractor``'s steps): per partition, the words and the phrases a name may
+    be made of; the names after titles, heads and triggers; persons named by a given name;
+    the counts of the phrases the support test asks about; every mention. Between the
+    passes, their sums (a few hundred thousand phrases on 15,000 articles), the given names,
+    the names the corpus supports and each actor's spelling. Then per partition: the
+    partition's rows of ``actor_mentions.csv`` and ``claims.csv`` (claims are read line by
+    line with the mentions of their own document) and its mentions per actor and document.
+``find_shared_passages``
+    per partition: the sentences, their MinHash signatures, the LSH band keys; all
+    partitions: the band keys held by two sentences or more, counted by the engine (a
+    distributed aggregation with Dask); per partition: the sentences in those buckets; the
+    driving process compares those candidates only.
+
+The long tables (``actor_mentions.csv``, ``claims.csv``) are written by appending each
+partition's rows in partition order: no process holds them whole. The partitions, the
+arithmetic and the order of every reduction do not depend on the engine, and a corpus in one
+partition gives what ``fit`` gives on the whole coverage (``tests/test_findings_stages.py``).
+
+A task tokenizes its partition once per process and keeps the last few partitions' tokens
+(``_TOKENS``): the local engine runs every pass in this process, so each partition is
+tokenized once; a Dask worker that gets a partition it has not seen tokenizes it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections import Counter, OrderedDict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..findings import actors, claims, passages
+from ..schema import ACTOR_MENTIONS, CLAIMS
+from .pipeline import Part, partitions
+from .workspace import RunFolder
+
+# The partitions whose tokens a process keeps between the passes of the actor stage (about
+# 100 MB a partition of 1,000 articles).
+TOKEN_CACHE_PARTITIONS = 16
+# LSH bands counted in one aggregation (8 of 32: the keys of a quarter of the bands at a time).
+BANDS_PER_COUNT = 8
+_TOKENS: OrderedDict = OrderedDict()
+
+
+def coverage_part(part: Part, labels=("core",)) -> pd.DataFrame:
+    """A partition's coverage lines (``actors.coverage_lines``)."""
+    run = part.run
+    return actors.coverage_lines(run.load_part("lines", part.index), run.load_part("line_labels", part.index), labels)
+
+
+def _corpus_words(part: Part, extractor: actors.ActorExtractor, labels):
+    key = (part.run_dir, part.index, tuple(labels))
+    if key in _TOKENS:
+        _TOKENS.move_to_end(key)
+        return _TOKENS[key]
+    words = extractor.partition_words(coverage_part(part, labels))
+    _TOKENS[key] = words
+    while len(_TOKENS) > TOKEN_CACHE_PARTITIONS:
+        _TOKENS.popitem(last=False)
+    return words
+
+
+def forget_tokens(run_dir: str | Path | None = None) -> None:
+    """Drop the kept tokens (of one run, or all)."""
+    for key in [k for k in _TOKENS if run_dir is None or k[0] == str(run_dir)]:
+        del _TOKENS[key]
+
+
+# =============================================================================== actors, claims
+def find_actors_and_claims(run: RunFolder, engine, documents: pd.DataFrame, labels=("core",), stage=None) -> dict:
+    """Actors and numeric claims of the coverage; writes ``actors.csv``, ``actor_mentions.csv``
+    and ``claims.csv``. Returns the fitted ``actors`` extractor (``counts_``, ``merged_variants_``,
+    ``discovered_``; ``mentions_`` is not held: read ``tables/actor_mentions.csv``), the numbers
+    of ``mentions`` and ``claims`` and the claims' ``skipped`` counts by reason. ``stage``:
+    ``RunFolder.stage``, to time the actors and the claims as two stages."""
+    stage = stage or (lambda name: contextlib.nullcontext())
+    with stage("actors"):
+        extractor, surfaces = _find_actors(run, engine, labels)
+    with stage("claims"):
+        return _write_tables(run, engine, extractor, surfaces, documents, labels)
+
+
+def _find_actors(run: RunFolder, engine, labels):
+    parts = partitions(run)
+    extractor = actors.ActorExtractor().begin()
+    shared = {"labels": tuple(labels)}
+    try:
+        extractor.learn_words(engine.map(_words_task, parts, desc="actors: words", extractor=extractor, **shared))
+        extractor.learn_given(engine.map(_titled_task, parts, desc="actors: titles", extractor=extractor, **shared))
+        extractor.learn_untitled(engine.map(_untitled_task, parts, desc="actors: given names", extractor=extractor,
+                                            **shared))
+        extractor.learn_names(engine.map(_asked_task, parts, extractor=extractor, **shared))
+        surfaces = engine.map(_mentions_task, parts, desc="actors: mentions", extractor=extractor, **shared)
+    finally:
+        forget_tokens(run.root)
+    extractor.learn_spellings(surfaces)
+    return extractor, surfaces
+
+
+def _write_tables(run: RunFolder, engine, extractor, surfaces, documents, labels) -> dict:
+    parts = partitions(run)
+    written = engine.map(_tables_task, parts, desc="claims", extractor=extractor, labels=tuple(labels))
+    extractor.finish([w["counts"] for w in written], surfaces, documents)
+    run.write_csv(extractor.counts_, "actors.csv")
+    concatenate_parts(run, "actor_mentions", parts, "actor_mentions.csv", ACTOR_MENTIONS.columns)
+    concatenate_parts(run, "claims", parts, "claims.csv", CLAIMS.columns)
+    skipped = Counter()
+    for w in written:
+        skipped.update(w["skipped"])
+    return {"actors": extractor, "mentions": sum(w["mentions"] for w in written), "claims": sum(w["claims"] for w in written),
+            "skipped": dict(sorted(skipped.items()))}
+
+
+def _words_task(part: Part, extractor, labels):
+    return extractor.word_statistics(_corpus_words(part, extractor, labels))
+
+
+def _titled_task(part: Part, extractor, labels):
+    return extractor.read_titled(_corpus_words(part, extractor, labels))
+
+
+def _untitled_task(part: Part, extractor, labels):
+    return extractor.read_untitled(_corpus_words(part, extractor, labels))
+
+
+def _asked_task(part: Part, extractor, labels):
+    return extractor.count_asked(_corpus_words(part, extractor, labels))
+
+
+def _mentions_task(part: Part, extractor, labels) -> Counter:
+    rows, surfaces = extractor.find_mentions(_corpus_words(part, extractor, labels))
+    found = pd.DataFrame(rows, columns=["doc", "line", "start", "end", "entry", "surface"])
+    part.run.save_part(found.astype({"line": "int64", "start": "int64", "end": "int64", "entry": "int64"}),
+                       "actor_rows", part.index)
+    return surfaces
+
+
+def _tables_task(part: Part, extractor, labels) -> dict:
+    """The partition's rows of ``actor_mentions.csv`` and ``claims.csv``; its mentions per
+    actor and document."""
+    run = part.run
+    mentions = extractor.mention_table(run.load_part("actor_rows", part.index).to_dict("records"))
+    claim_model = claims.ClaimExtractor().fit(coverage_part(part, labels), mentions)
+    write_part_csv(run, mentions, "actor_mentions", part.index)
+    write_part_csv(run, claim_model.claims_, "claims", part.index)
+    return {"counts": extractor.document_counts(mentions), "mentions": len(mentions), "claims": len(claim_model.claims_),
+            "skipped": claim_model.skipped_}
+
+
+# =============================================================================== shared passages
+def find_shared_passages(run: RunFolder, engine, documents: pd.DataFrame, seed: int, labels=("core",)):
+    """Shared passages of the coverage (``SharedPassageFinder``); writes ``shared_passages.csv``.
+    Returns the fitted finder (``pairs_``, ``n_sentences_``, ``n_candidates_``, ``closest_``)."""
+    parts = partitions(run)
+    finder = passages.SharedPassageFinder(random_state=seed)
+    outlet = actors.outlets(documents)
+    counts = engine.map(_sentences_task, parts, desc="shared passages: sentences", finder=finder, outlet=outlet,
+                        labels=tuple(labels))
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int).tolist()
+    numbered = [Part(p.run_dir, p.index, offset, n) for p, offset, n in zip(parts, offsets, counts)]
+    # The buckets two sentences or more share, a few bands at a time (an aggregation holds
+    # those bands' keys of every sentence; a key names its band).
+    shared = set()
+    for first in range(0, finder.bands, BANDS_PER_COUNT):
+        bands = list(range(first, min(first + BANDS_PER_COUNT, finder.bands)))
+        shared.update(engine.value_counts(functools.partial(_band_keys, finder=finder, bands=bands), numbered,
+                                          min_count=2).index)
+    bucket_of = {key: n for n, key in enumerate(sorted(shared))}  # a shared bucket's number
+    found = engine.map(_bucket_members_task, numbered, desc="shared passages: buckets", finder=finder,
+                       bucket_of=bucket_of)
+    buckets, sets, rows = _buckets(found)
+    finder.compare(finder.candidates(buckets), sets, rows, int(sum(counts)))
+    if sum(counts) <= passages.CLOSEST_MAX_SENTENCES:
+        every = pd.concat([run.load_part("passage_sentences", p.index) for p in parts], ignore_index=True)
+        finder.find_closest([passages.shingles(k) for k in every["key"]], every.to_dict("records"))
+    run.write_csv(finder.pairs_, "shared_passages.csv")
+    return finder
+
+
+def _sentences_task(part: Part, finder, outlet, labels) -> int:
+    run = part.run
+    sentences = finder.sentences(coverage_part(part, labels), outlet)
+    run.save_part(sentences, "passage_sentences", part.index)
+    run.save_part_array(finder.signatures([passages.shingles(k) for k in sentences["key"]]), "passage_signatures",
+                        part.index)
+    return len(sentences)
+
+
+def _band_keys(part: Part, finder, bands: list[int]) -> pd.Series:
+    keys = finder.band_keys(part.run.load_part_array("passage_signatures", part.index), bands)
+    return pd.Series([key for band in keys for key in band], dtype="string")
+
+
+def _bucket_members_task(part: Part, finder, bucket_of: dict) -> dict:
+    """The partition's sentences in shared buckets: (bucket number, sentence number) pairs in
+    band and sentence order, and those sentences' 3-grams and rows, as arrays and a table (a
+    worker's reply: cheap to send)."""
+    run = part.run
+    signatures = run.load_part_array("passage_signatures", part.index)
+    buckets, numbers = [], []
+    for band in finder.band_keys(signatures):
+        for i, key in enumerate(band):
+            bucket = bucket_of.get(key)
+            if bucket is not None:
+                buckets.append(bucket)
+                numbers.append(i)
+    chosen = np.unique(np.asarray(numbers, dtype=np.int64))
+    sentences = run.load_part("passage_sentences", part.index).iloc[chosen]
+    grams = [sorted(passages.shingles(k)) for k in sentences["key"]]
+    return {"buckets": np.asarray(buckets, dtype=np.int64), "numbers": np.asarray(numbers, dtype=np.int64) + part.offset,
+            "sentences": sentences[["doc", "line", "text", "outlet"]].assign(number=chosen + part.offset),
+            "grams": np.fromiter((g for gs in grams for g in gs), dtype=np.uint32, count=sum(map(len, grams))),
+            "gram_counts": np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))}
+
+
+def _buckets(found: list[dict]):
+    """The shared buckets' members (each in sentence order: the partitions' replies are in
+    partition order, a stable sort keeps that order within a bucket), and the 3-grams and rows
+    of their sentences by number."""
+    bucket = np.concatenate([f["buckets"] for f in found]) if found else np.zeros(0, dtype=np.int64)
+    number = np.concatenate([f["numbers"] for f in found]) if found else np.zeros(0, dtype=np.int64)
+    order = np.argsort(bucket, kind="stable")
+    bucket, number = bucket[order], number[order]
+    cuts = np.flatnonzero(np.diff(bucket)) + 1
+    members = [group.tolist() for group in np.split(number, cuts)] if len(number) else []
+    sets, rows = {}, {}
+    for f in found:
+        grams = np.split(f["grams"], np.cumsum(f["gram_counts"])[:-1]) if len(f["gram_counts"]) else []
+        for row, gram in zip(f["sentences"].to_dict("records"), grams):
+            n = int(row.pop("number"))
+            sets[n] = set(gram.tolist())
+            rows[n] = row
+    return members, sets, rows
+
+
+# =============================================================================== tables by partition
+def write_part_csv(run: RunFolder, df: pd.DataFrame, name: str, index: int) -> None:
+    """A partition's rows of a table, as CSV without the header (``concatenate_parts``)."""
+    path = run.part(name, index, ".csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, header=False, lineterminator="\n", encoding="utf-8")
+
+
+def concatenate_parts(run: RunFolder, name: str, parts: list[Part], table: str, columns,
+                      chunk: int = 1 << 22) -> Path:
+    """``tables/<table>``: the header (``columns``), then every partition's rows in partition
+    order, copied in chunks: the bytes ``to_csv`` writes for the whole table at once."""
+    path = run.table(table)
+    with open(path, "wb") as out:
+        out.write(pd.DataFrame(columns=list(columns)).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        for part in parts:
+            with open(run.part(name, part.index, ".csv"), "rb") as f:
+                while block := f.read(chunk):
+                    out.write(block)
+    return path
+
+
+__all__ = ["find_actors_and_claims", "find_shared_passages", "coverage_part", "write_part_csv", "concatenate_parts", "forget_tokens"]
