@@ -108,16 +108,18 @@ with run.stage("figures"):
     }
 
 # %%
-# The findings (actors, numeric claims, shared passages, framing) are computed from the coverage
+# The findings (actors, numeric claims, shared passages and quotations, framing) are computed from the coverage
 # lines (core) before anything is shown, so that the summary can state them.
 outlet = actors.outlets(documents)
-coverage = actors.coverage_lines(lines, line_labels)
-# Actors, claims and shared passages run per partition on the engine (as the separation did);
-# the long tables are written partition by partition and read back here.
+n_coverage = int(line_labels["label"].eq("core").sum())  # the findings' lines
+# Actors, claims, shared passages and quotations run per partition on the engine (as the
+# separation did); the long tables are written partition by partition and read back here.
 with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
     found = findings_stages.find_actors_and_claims(run, engine, documents, stage=run.stage)
     with run.stage("shared passages"):
         passage_model = findings_stages.find_shared_passages(run, engine, documents, p["seed"])
+    with run.stage("shared quotations"):
+        quotation_model = findings_stages.find_shared_quotations(run, engine, documents, p["seed"], *focus_embedder(p))
 actor_model = found["actors"]
 mentions = pd.read_csv(run.table("actor_mentions.csv"), dtype=str, keep_default_na=False).astype(
     {"line": "int64", "start": "int64", "end": "int64"})
@@ -133,10 +135,6 @@ with run.stage("findings figures"):
     claims_figure = figures.claims_by_outlet(claim_table_full, row_names, run.figure("claims_troops.png"),
                                              row_label="outlet" if by_source else "document")
 pairs = passage_model.pairs_
-with run.stage("shared quotations"):
-    quotation_model = quotations.SharedQuotationFinder(random_state=p["seed"]).fit(coverage, outlet,
-                                                                                   *focus_embedder(p))
-    run.write_csv(quotation_model.pairs_, "shared_quotations.csv")
 with run.stage("framing"):
     shares = framing.topic_shares(line_labels, outlet)
     run.write_csv(shares, "framing.csv")
@@ -355,7 +353,7 @@ display(HTML(figure_html(figure_paths["map"])))
 
 # %%
 display(Markdown(f"**{len(totals)} actors and places**, {len(mentions)} mentions in "
-                 f"{len(coverage)} coverage lines" + ("" if by_source else
+                 f"{n_coverage} coverage lines" + ("" if by_source else
                  "; this corpus has no outlet metadata, so each document counts as its own outlet") + "."))
 display(HTML(figure_html(actor_figure)))
 first_mentions = mentions.sort_values(["doc", "line"]).drop_duplicates("name").set_index("name")

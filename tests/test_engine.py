@@ -105,6 +105,14 @@ def test_value_counts_is_the_same_aggregation_on_both_engines():
         assert dask.n_workers == 2
         got = dask.value_counts(_identity, items)
         assert dask.map(_double, [1, 2, 3], factor=pd.Series([2])) == [2, 4, 6]
+        # A large dict goes to the workers whole; with affinity an item meets its worker again.
+        words = {f"كلمة{i}": i for i in range(200_000)}
+        first = dask.map(_remember, list(range(6)), affinity=True, words=words)
+        assert [n for n, _ in first] == [200_000] * 6
+        again = dask.map(_remember, list(range(6)), affinity=True, words={})
+        assert [seen for _, seen in again] == [True] * 6  # each item on the worker that kept it
+        dask.on_every_process(_forget)
+        assert [seen for _, seen in dask.map(_remember, list(range(6)), affinity=True, words={})] == [False] * 6
         frequent = dask.value_counts(_identity, items, min_count=2)
     assert expected.sort_index().to_dict() == {"أ": 3, "ب": 2, "ج": 1}
     assert got.sort_index().to_dict() == expected.sort_index().to_dict()
@@ -117,6 +125,19 @@ def _identity(series):
 
 def _double(x, factor):
     return x * int(factor.iloc[0])
+
+
+_KEPT: set = set()  # what a worker process remembers between calls
+
+
+def _remember(item, words):
+    seen = item in _KEPT
+    _KEPT.add(item)
+    return len(words), seen
+
+
+def _forget():
+    _KEPT.clear()
 
 
 def test_engine_parameters_are_checked():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from toolkit.findings import actors, claims, passages
+from toolkit.findings import actors, claims, passages, quotations
 from toolkit.study import findings_stages
 from toolkit.study.engine import LocalEngine
 from toolkit.study.workspace import RunFolder
@@ -79,3 +79,14 @@ def test_a_partition_table_is_written_as_one_table(tmp_path):
     findings_stages.write_part_csv(run, whole.iloc[2:], "t", 1)
     findings_stages.concatenate_parts(run, "t", parts, "t.csv", whole.columns)
     assert run.table("t.csv").read_bytes() == whole.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def test_shared_quotations_over_partitions_are_those_of_the_whole_coverage(partitioned, embedder):
+    run, documents = partitioned
+    finder = findings_stages.find_shared_quotations(run, LocalEngine(), documents, 42, embedder)
+    whole = pd.concat([seed_lines(p) for p in SEEDS], ignore_index=True)
+    model = quotations.SharedQuotationFinder(random_state=42).fit(whole, actors.outlets(documents), embedder)
+    pd.testing.assert_frame_equal(finder.quotations_, model.quotations_)
+    pd.testing.assert_frame_equal(finder.pairs_, model.pairs_)
+    assert len(model.pairs_) >= 1 and (finder.n_quotations_, finder.n_compared_) == (model.n_quotations_,
+                                                                                     model.n_compared_)

@@ -44,7 +44,6 @@ from .words import mention_surface
 KINDS = ("person", "institution", "place")
 
 
-
 # --------------------------------------------------------------------------- resources
 def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """The gazetteer as a table: name, kind, variants (list)."""
@@ -285,7 +284,8 @@ class ActorExtractor:
         discovered, pattern_persons = self._keep_found(self._reader, self._names, self._trie)
         self._add_surnames(self._trie, pattern_persons, self._names)
         self.discovered_ = pd.DataFrame(discovered, columns=["name", "kind", "occurrences"])
-        del self._reader, self._asked  # what the tasks of the mention pass need is the trie
+        # What the tasks after this need is the trie and the actors: the word statistics stay here.
+        del self._reader, self._asked, self._names
 
     def find_mentions(self, corpus: CorpusWords) -> tuple[list[dict], Counter]:
         """Every mention of a known name, longest first, with its offsets in its document (the

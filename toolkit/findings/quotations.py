@@ -90,22 +90,60 @@ class SharedQuotationFinder:
         self.random_state = random_state
 
     def fit(self, lines: pd.DataFrame, outlet: pd.Series, embedder, cache=None) -> "SharedQuotationFinder":
-        from ..model.embed import embed_texts
+        """The steps are those a run takes over the partitions of a corpus
+        (``toolkit.study.findings_stages``), here over one: the quotations, the ones compared,
+        how many documents use each of their words, the comparison."""
+        self.choose(extract_quotations(lines, self.min_words), outlet)
+        frequencies, n_documents = self.document_frequencies(lines, self.words_compared())
+        self.compare(embedder, cache, frequencies, n_documents)
+        return self
 
-        self.quotations_ = extract_quotations(lines, self.min_words)
-        self.n_quotations_ = len(self.quotations_)
-        quotes = self.quotations_
+    def choose(self, quotations: pd.DataFrame, outlet: pd.Series) -> None:
+        """``quotations_`` (``extract_quotations``' table of the corpus) and the ones compared:
+        all, or a seeded sample of ``max_quotations``."""
+        self.quotations_ = quotations
+        self.n_quotations_ = len(quotations)
+        quotes = quotations
         if len(quotes) > self.max_quotations:
             keep = np.sort(np.random.default_rng(self.random_state).choice(len(quotes), self.max_quotations,
                                                                            replace=False))
             quotes = quotes.iloc[keep].reset_index(drop=True)
+        self._compared = quotes
         self.n_compared_ = len(quotes)
-        outlets = quotes["doc"].map(outlet).fillna(quotes["doc"]).astype(str).to_numpy(dtype=object)
+        self._outlets = quotes["doc"].map(outlet).fillna(quotes["doc"]).astype(str).to_numpy(dtype=object)
+        self._terms = [set(content_terms(t)) for t in quotes["text"]]
+
+    def words_compared(self) -> set[str]:
+        """The content words of the quotations compared (the only ones whose rarity is asked)."""
+        return set().union(*self._terms) if self._terms else set()
+
+    @staticmethod
+    def document_frequencies(lines: pd.DataFrame, words: set[str]) -> tuple[dict[str, int], int]:
+        """In how many documents of ``lines`` each of ``words`` occurs, and how many documents
+        there are (summed over partitions: a document lies in one)."""
+        by_doc: dict[str, set[str]] = {}
+        for doc, text in lines[["doc", "text"]].itertuples(index=False):
+            by_doc.setdefault(doc, set()).update(w for w in content_terms(text) if w in words)
+        counts: dict[str, int] = {}
+        for found in by_doc.values():
+            for w in found:
+                counts[w] = counts.get(w, 0) + 1
+        return counts, len(by_doc)
+
+    def compare(self, embedder, cache, frequencies: dict[str, int], n_documents: int) -> None:
+        """``pairs_``: mutual nearest quotations of two outlets that share rare words. A word is
+        rare in at most √N of the corpus's N documents (2 at the least, so that a pair can
+        share them): 2 of 5 documents, 122 of 15,000. A fixed share would let the words of a
+        whole story (سوريا، الأسد on 2 % of a month of news) pass for particulars."""
+        from ..model.embed import embed_texts
+
+        quotes, outlets = self._compared, self._outlets
         rows = []
         if len(quotes) >= 2 and len(set(outlets)) >= 2:
             vectors, _ = embed_texts(quotes["text"].tolist(), embedder, cache)
-            rare = self._rare_terms(lines)
-            terms = [set(content_terms(t)) & rare for t in quotes["text"]]
+            limit = max(2, int(round(np.sqrt(n_documents))))
+            rare = {w for w, n in frequencies.items() if n <= limit}
+            terms = [t & rare for t in self._terms]
             for a, b, similarity in self._mutual_pairs(np.asarray(vectors, dtype=np.float32), outlets):
                 shared = sorted(terms[a] & terms[b])
                 if len(shared) >= self.min_rare_shared:
@@ -120,21 +158,7 @@ class SharedQuotationFinder:
                                   ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
         self.pairs_ = SHARED_QUOTATIONS.check(table.astype({"line_a": "int64", "line_b": "int64",
                                                             "similarity": "float64"}), "quotations.fit")
-        return self
-
-    def _rare_terms(self, lines: pd.DataFrame) -> set[str]:
-        """Content words in at most √N of the corpus's N documents (2 at the least, so that a
-        pair can share them): 2 of 5 documents, 122 of 15,000. A fixed share would let the words
-        of a whole story (سوريا، الأسد on 2 % of a month of news) pass for particulars."""
-        by_doc: dict[str, set[str]] = {}
-        for doc, text in lines[["doc", "text"]].itertuples(index=False):
-            by_doc.setdefault(doc, set()).update(content_terms(text))
-        counts: dict[str, int] = {}
-        for words in by_doc.values():
-            for w in words:
-                counts[w] = counts.get(w, 0) + 1
-        limit = max(2, int(round(np.sqrt(len(by_doc)))))
-        return {w for w, n in counts.items() if n <= limit}
+        del self._compared, self._outlets, self._terms
 
     def _mutual_pairs(self, vectors: np.ndarray, outlets: np.ndarray, block: int = 1024):
         """(a, b, cosine) with a < b in different outlets, each the other's nearest quotation in

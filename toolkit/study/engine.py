@@ -19,12 +19,16 @@ Engine interface:
 ``map(fn, items, desc=None, **shared) -> list``
     ``fn(item, **shared)`` for every item, results in item order. ``shared`` values are sent
     to each worker once (broadcast), not once per task. With ``progress`` on, a bar named
-    ``desc`` counts finished partitions.
+    ``desc`` counts finished partitions. ``affinity``: each item goes to the same worker at every
+    call, where it can (for passes that keep per-partition state in the worker's memory).
 ``value_counts(fn, items, min_count=1) -> pd.Series``
     The values seen at least ``min_count`` times over all items, with their counts, where
     ``fn(item)`` returns each item's values as a Series. With Dask this is a distributed
     aggregation (a ``dask.dataframe`` ``value_counts`` over the partitions, combined and
     filtered on the workers), so only the frequent values reach the driving process.
+``on_every_process(fn, *args)``
+    ``fn(*args)`` once in every process that runs tasks (this one, or each worker): to drop
+    what tasks kept in memory.
 ``host_threads``
     Worker threads per host (None for local), for ``task_threads`` inside a task.
 """
@@ -52,7 +56,7 @@ class LocalEngine:
         self.n_workers = 1
         self.host_threads = None
 
-    def map(self, fn: Callable, items: list, desc: str | None = None, **shared: Any) -> list:
+    def map(self, fn: Callable, items: list, desc: str | None = None, affinity: bool = False, **shared: Any) -> list:
         from tqdm import tqdm
 
         return [fn(item, **shared) for item in tqdm(items, desc=desc or "partitions", unit="partition",
@@ -65,6 +69,9 @@ class LocalEngine:
             return pd.Series(dtype="int64")
         counts = pd.concat(parts).groupby(level=0, sort=False).sum().astype("int64")
         return counts[counts >= min_count]
+
+    def on_every_process(self, fn: Callable, *args) -> None:
+        fn(*args)
 
     def close(self) -> None:
         pass
@@ -119,7 +126,7 @@ class DaskEngine:
             self.host_threads[host] = self.host_threads.get(host, 0) + int(info.get("nthreads", 1))
         self.description = f"dask: {where}, {self.n_workers} workers"
 
-    def map(self, fn: Callable, items: list, desc: str | None = None, **shared: Any) -> list:
+    def map(self, fn: Callable, items: list, desc: str | None = None, affinity: bool = False, **shared: Any) -> list:
         if not items:
             return []
         from distributed import wait
@@ -128,7 +135,14 @@ class DaskEngine:
         # Large shared values (a fitted cleaner, reference embeddings, the corpus's word
         # statistics) go to each worker once, each as one pickle (``_Whole``).
         scattered = {k: self.client.scatter([_Whole(v)], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        futures = self.client.map(_call_with_whole, items, fn=fn, pure=False, **scattered)
+        if affinity:
+            # Item i on the same worker at every call (another worker may still take it):
+            # passes over the same partitions find what a worker kept from the last one.
+            workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+            futures = [self.client.submit(_call_with_whole, item, fn=fn, pure=False, workers=[workers[i % len(workers)]],
+                                          allow_other_workers=True, **scattered) for i, item in enumerate(items)]
+        else:
+            futures = self.client.map(_call_with_whole, items, fn=fn, pure=False, **scattered)
         try:
             if self.progress and len(items) > 1:
                 from distributed import as_completed
@@ -156,6 +170,9 @@ class DaskEngine:
         # aggregation scales with the number of distinct keys, not with one process's memory.
         counts = keys["key"].value_counts(split_out=max(1, len(items) // 16))
         return counts[counts >= min_count].compute().astype("int64")
+
+    def on_every_process(self, fn: Callable, *args) -> None:
+        self.client.run(fn, *args)
 
     def close(self) -> None:
         try:

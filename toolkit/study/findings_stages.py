@@ -25,7 +25,8 @@ partition gives what ``fit`` gives on the whole coverage (``tests/test_findings_
 
 A task tokenizes its partition once per process and keeps the last few partitions' tokens
 (``_TOKENS``): the local engine runs every pass in this process, so each partition is
-tokenized once; a Dask worker that gets a partition it has not seen tokenizes it again.
+tokenized once; with Dask each partition goes to the same worker at every pass where it can
+(``affinity``), and a worker that gets a partition it has not seen tokenizes it again.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import actors, claims, passages
+from ..findings import actors, claims, passages, quotations
 from ..schema import ACTOR_MENTIONS, CLAIMS
 from .pipeline import Part, partitions
 from .workspace import RunFolder
@@ -92,7 +93,7 @@ def find_actors_and_claims(run: RunFolder, engine, documents: pd.DataFrame, labe
 def _find_actors(run: RunFolder, engine, labels):
     parts = partitions(run)
     extractor = actors.ActorExtractor().begin()
-    shared = {"labels": tuple(labels)}
+    shared = {"labels": tuple(labels), "affinity": True}  # the passes find their partition's tokens kept
     try:
         extractor.learn_words(engine.map(_words_task, parts, desc="actors: words", extractor=extractor, **shared))
         extractor.learn_given(engine.map(_titled_task, parts, desc="actors: titles", extractor=extractor, **shared))
@@ -101,7 +102,7 @@ def _find_actors(run: RunFolder, engine, labels):
         extractor.learn_names(engine.map(_asked_task, parts, extractor=extractor, **shared))
         surfaces = engine.map(_mentions_task, parts, desc="actors: mentions", extractor=extractor, **shared)
     finally:
-        forget_tokens(run.root)
+        engine.on_every_process(forget_tokens, str(run.root))
     extractor.learn_spellings(surfaces)
     return extractor, surfaces
 
@@ -242,6 +243,38 @@ def _buckets(found: list[dict]):
     return members, sets, rows
 
 
+# =============================================================================== shared quotations
+def find_shared_quotations(run: RunFolder, engine, documents: pd.DataFrame, seed: int, embedder, cache=None,
+                           labels=("core",)):
+    """Shared quotations of the coverage (``SharedQuotationFinder``); writes
+    ``shared_quotations.csv``. The quotations of every partition come to the driving process
+    (a few per article), at most ``max_quotations`` of them are embedded and compared there;
+    how many documents use each of their words is summed over the partitions."""
+    parts = partitions(run)
+    finder = quotations.SharedQuotationFinder(random_state=seed)
+    found = engine.map(_quotations_task, parts, desc="shared quotations", min_words=finder.min_words,
+                       labels=tuple(labels))
+    # extract_quotations' order over the whole coverage: by document and offset (stable: a
+    # document's quotations come from one partition, in their own order)
+    every = pd.concat(found, ignore_index=True).sort_values(["doc", "start"], kind="stable").reset_index(drop=True)
+    finder.choose(every, actors.outlets(documents))
+    counted = engine.map(_document_frequency_task, parts, words=finder.words_compared(), labels=tuple(labels))
+    frequencies: Counter = Counter()
+    for counts, _ in counted:
+        frequencies.update(counts)
+    finder.compare(embedder, cache, frequencies, sum(n for _, n in counted))
+    run.write_csv(finder.pairs_, "shared_quotations.csv")
+    return finder
+
+
+def _quotations_task(part: Part, min_words: int, labels) -> pd.DataFrame:
+    return quotations.extract_quotations(coverage_part(part, labels), min_words)
+
+
+def _document_frequency_task(part: Part, words: set, labels) -> tuple[dict, int]:
+    return quotations.SharedQuotationFinder.document_frequencies(coverage_part(part, labels), words)
+
+
 # =============================================================================== tables by partition
 def write_part_csv(run: RunFolder, df: pd.DataFrame, name: str, index: int) -> None:
     """A partition's rows of a table, as CSV without the header (``concatenate_parts``)."""
@@ -264,4 +297,4 @@ def concatenate_parts(run: RunFolder, name: str, parts: list[Part], table: str, 
     return path
 
 
-__all__ = ["find_actors_and_claims", "find_shared_passages", "coverage_part", "write_part_csv", "concatenate_parts", "forget_tokens"]
+__all__ = ["find_actors_and_claims", "find_shared_passages", "find_shared_quotations", "coverage_part", "write_part_csv", "concatenate_parts", "forget_tokens"]
