@@ -82,7 +82,7 @@ with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=sho
         # mixed collection with none (then only what does not belong to its article is set aside).
         coverage = pipeline.find_coverage(p, fitted, embedder, cache)
         separated = pipeline.separate_corpus(p, run, engine, coverage.focus_vector, fitted, coverage.profile_sample)
-separator, line_labels = separated["separator"], separated["line_labels"]
+separator, label_counts = separated["separator"], separated["label_counts"]
 run.save_array(coords, "map_2d")
 run.save_array(map_index, "map_index")
 print(topic_model.note_)
@@ -163,7 +163,7 @@ if separator.has_focus_:
           + "، ".join(t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:10]) + ")")
 if separator.splice_detector_ is not None:
     print("splice detector:", {k: v for k, v in separator.splice_detector_.training_.items() if k != "coefficients"})
-line_labels["label"].value_counts()
+label_counts  # lines per label (every line with its label: tables/lines.csv)
 
 # %% [markdown]
 # Runs and documents the separation judged as a whole — whole documents off the focus,

@@ -70,17 +70,6 @@ def test_shared_passages_over_partitions_are_those_of_the_whole_coverage(partiti
     assert run.table("shared_passages.csv").read_text("utf-8") == model.pairs_.to_csv(index=False, lineterminator="\n")
 
 
-def test_a_partition_table_is_written_as_one_table(tmp_path):
-    run = RunFolder(tmp_path)
-    (tmp_path / "tables").mkdir(exist_ok=True)
-    whole = pd.DataFrame({"doc": ["أ", "ب", "ج"], "value": [1.5, float("nan"), 3.0], "text": ["قال، «نعم»", "", "x\"y"]})
-    parts = [findings_stages.Part(str(tmp_path), i) for i in range(2)]
-    findings_stages.write_part_csv(run, whole.iloc[:2], "t", 0)
-    findings_stages.write_part_csv(run, whole.iloc[2:], "t", 1)
-    findings_stages.concatenate_parts(run, "t", parts, "t.csv", whole.columns)
-    assert run.table("t.csv").read_bytes() == whole.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
 def test_shared_quotations_over_partitions_are_those_of_the_whole_coverage(partitioned, embedder):
     run, documents = partitioned
     finder = findings_stages.find_shared_quotations(run, LocalEngine(), documents, 42, embedder)

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS, write_corpus
@@ -273,3 +274,16 @@ def test_ctrl_c_prints_one_line_and_cleans_up(forced_run, cache):
     assert not (base / ".U.partial").exists() and not (base / ".U.lock").exists()
     assert tree(out) == run_before  # the earlier run is untouched
     assert tree(base, skip=[out]) == before and tree(SEEDS) == seeds_before
+
+
+def test_a_table_written_by_partitions_has_the_bytes_of_the_whole_table(tmp_path):
+    from toolkit.study.workspace import RunFolder
+
+    run = RunFolder(tmp_path / "run")
+    whole = pd.DataFrame({"doc": ["أ", "ب", "ج"], "value": [1.5, float("nan"), 3.0],
+                          "text": ["قال، «نعم»", "", 'x"y']})
+    run.save_part_csv(whole.iloc[:2], "t", 0)
+    run.save_part_csv(whole.iloc[2:], "t", 1)
+    run.save_part_csv(whole.iloc[:0], "t", 2)  # a partition without rows
+    run.join_part_csvs("t", [0, 1, 2], "t.csv", whole.columns)
+    assert run.table("t.csv").read_bytes() == whole.to_csv(index=False, lineterminator="\n").encode("utf-8")

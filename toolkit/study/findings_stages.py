@@ -112,8 +112,8 @@ def _write_tables(run: RunFolder, engine, extractor, surfaces, documents, labels
     written = engine.map(_tables_task, parts, desc="claims", extractor=extractor, labels=tuple(labels))
     extractor.finish([w["counts"] for w in written], surfaces, documents)
     run.write_csv(extractor.counts_, "actors.csv")
-    concatenate_parts(run, "actor_mentions", parts, "actor_mentions.csv", ACTOR_MENTIONS.columns)
-    concatenate_parts(run, "claims", parts, "claims.csv", CLAIMS.columns)
+    run.join_part_csvs("actor_mentions", [p.index for p in parts], "actor_mentions.csv", ACTOR_MENTIONS.columns)
+    run.join_part_csvs("claims", [p.index for p in parts], "claims.csv", CLAIMS.columns)
     skipped = Counter()
     for w in written:
         skipped.update(w["skipped"])
@@ -151,8 +151,8 @@ def _tables_task(part: Part, extractor, labels) -> dict:
     run = part.run
     mentions = extractor.mention_table(run.load_part("actor_rows", part.index).to_dict("records"))
     claim_model = claims.ClaimExtractor().fit(coverage_part(part, labels), mentions)
-    write_part_csv(run, mentions, "actor_mentions", part.index)
-    write_part_csv(run, claim_model.claims_, "claims", part.index)
+    run.save_part_csv(mentions, "actor_mentions", part.index)
+    run.save_part_csv(claim_model.claims_, "claims", part.index)
     return {"counts": extractor.document_counts(mentions), "mentions": len(mentions), "claims": len(claim_model.claims_),
             "skipped": claim_model.skipped_}
 
@@ -275,26 +275,4 @@ def _document_frequency_task(part: Part, words: set, labels) -> tuple[dict, int]
     return quotations.SharedQuotationFinder.document_frequencies(coverage_part(part, labels), words)
 
 
-# =============================================================================== tables by partition
-def write_part_csv(run: RunFolder, df: pd.DataFrame, name: str, index: int) -> None:
-    """A partition's rows of a table, as CSV without the header (``concatenate_parts``)."""
-    path = run.part(name, index, ".csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, header=False, lineterminator="\n", encoding="utf-8")
-
-
-def concatenate_parts(run: RunFolder, name: str, parts: list[Part], table: str, columns,
-                      chunk: int = 1 << 22) -> Path:
-    """``tables/<table>``: the header (``columns``), then every partition's rows in partition
-    order, copied in chunks: the bytes ``to_csv`` writes for the whole table at once."""
-    path = run.table(table)
-    with open(path, "wb") as out:
-        out.write(pd.DataFrame(columns=list(columns)).to_csv(index=False, lineterminator="\n").encode("utf-8"))
-        for part in parts:
-            with open(run.part(name, part.index, ".csv"), "rb") as f:
-                while block := f.read(chunk):
-                    out.write(block)
-    return path
-
-
-__all__ = ["find_actors_and_claims", "find_shared_passages", "find_shared_quotations", "coverage_part", "write_part_csv", "concatenate_parts", "forget_tokens"]
+__all__ = ["find_actors_and_claims", "find_shared_passages", "find_shared_quotations", "coverage_part", "forget_tokens"]

@@ -305,7 +305,8 @@ def find_coverage(p: dict, fitted: dict, embedder, cache) -> coverage.Coverage:
 def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | None, fitted: dict,
                     profile_sample: np.ndarray | None = None) -> dict:
     """Label every paragraph core or insert; write ``lines.csv``, ``documents.csv``, ``topics.csv``
-    and ``typical_lines.csv``. Returns the separator and the glued-article checks.
+    and ``typical_lines.csv``. Returns the separator (its glued-article checks in ``pieces_``),
+    the number of lines per label and the separation table.
 
     ``focus_vector`` None (a mixed collection, ``find_coverage``): nothing is judged against a
     focus; a paragraph is an insert only when it does not belong to its own article."""
@@ -331,18 +332,19 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | 
                         else np.zeros(len(fitted["sample"])))
     labelled = engine.map(_label_task, parts, desc="separate", separator=separator, sample=fitted["sample"],
                           reference_direct=reference_direct, centroids=centroids)
-    line_labels = LINE_LABELS.check(pd.concat([run.load_part("line_labels", part.index) for part in parts],
-                                              ignore_index=True), "pipeline.separate_corpus")
-    run.write_csv(line_labels, "lines.csv")
-    documents = pd.concat([run.load_part("document_table", part.index) for part in parts], ignore_index=True)
-    run.write_csv(documents, "documents.csv")
+    # lines.csv and documents.csv: each partition's rows as its task wrote them, joined in order
+    indices = [part.index for part in parts]
+    run.join_part_csvs("line_labels", indices, "lines.csv", LINE_LABELS.columns)
+    run.join_part_csvs("document_table", indices, "documents.csv", labelled[0]["document_columns"])
+    label_counts = pd.concat([r["label_counts"] for r in labelled]).groupby(level=0).sum().astype("int64")
     assignments = run.load_frame("topics")
     separation = run.load_frame("separation")
     run.write_csv(separate.topic_table(fitted["model"], separation, assignments, centroids,
                                        separator.focus_centroid_), "topics.csv")
     run.write_csv(framing.select_typical([r["typical"] for r in labelled]), "typical_lines.csv")
     separator.pieces_ = [piece for r in labelled for piece in r["pieces"]]
-    return {"separator": separator, "line_labels": line_labels, "separation": separation}
+    return {"separator": separator, "label_counts": label_counts.sort_values(ascending=False, kind="stable"),
+            "separation": separation}
 
 
 def _query_task(part: Part, separator, focus_vector) -> np.ndarray:
@@ -387,14 +389,18 @@ def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.
             "label": pd.Series([], dtype=segments["doc"].dtype), "score": pd.Series([], dtype="float64"),
             "reason": pd.Series([], dtype=segments["doc"].dtype)}), "pipeline"), []
         vectors = np.zeros((0, 1))
-    line_labels = separate.line_table(lines, segments, result, assignments)
+    line_labels = LINE_LABELS.check(separate.line_table(lines, segments, result, assignments), "pipeline.separate_corpus")
+    document_table = separate.document_table(line_labels, documents)
     run.save_part(result, "separation", part.index)
     run.save_part(line_labels, "line_labels", part.index)
-    run.save_part(separate.document_table(line_labels, documents), "document_table", part.index)
+    run.save_part(document_table, "document_table", part.index)
+    run.save_part_csv(line_labels, "line_labels", part.index)
+    run.save_part_csv(document_table, "document_table", part.index)
     table = segments[["doc", "segment", "line", "text"]].assign(topic=assignments["topic"].to_numpy(),
                                                                 label=result["label"].to_numpy())
     typical = framing.typical_candidates(table, vectors, centroids, part.offset)
-    return {"pieces": pieces, "typical": typical}
+    return {"pieces": pieces, "typical": typical, "label_counts": line_labels["label"].value_counts(),
+            "document_columns": list(document_table.columns)}
 
 
 def map_points(fitted: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:

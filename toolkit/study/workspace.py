@@ -384,6 +384,25 @@ class RunFolder:
         df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
         return path
 
+    def save_part_csv(self, df: pd.DataFrame, name: str, index: int) -> None:
+        """A partition's rows of a public table, as CSV without the header (``join_part_csvs``)."""
+        path = self.part(name, index, ".csv")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(path, index=False, header=False, lineterminator="\n", encoding="utf-8")
+
+    def join_part_csvs(self, name: str, indices, table: str, columns, chunk: int = 1 << 22) -> Path:
+        """``tables/<table>``: the header (``columns``), then the rows of the partitions
+        ``indices`` in that order, copied in chunks: the bytes ``write_csv`` writes for the
+        whole table, without any process holding it."""
+        path = self.table(table)
+        with open(path, "wb") as out:
+            out.write(pd.DataFrame(columns=list(columns)).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+            for index in indices:
+                with open(self.part(name, index, ".csv"), "rb") as f:
+                    while block := f.read(chunk):
+                        out.write(block)
+        return path
+
     # stage timings
     @contextmanager
     def stage(self, name: str):
