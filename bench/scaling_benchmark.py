@@ -20,10 +20,11 @@ stage the exponent ``b`` of ``seconds = a * N**b`` fitted by least squares on th
 under 1: a fixed cost dominates at these sizes, such as the topic model's fixed-size sample).
 The projection to ``--project`` articles on ``--workers`` workers extends each stage by its fit
 and divides the stages that run per partition on the engine (load, clean, embed, separate,
-actors, claims, shared passages: their reductions in the driving process are counted with the
-workers, which understates them; the topic assignment inside "topics" is counted with the
+actors, claims, shared passages and quotations: their reductions in the driving process, the
+candidates' comparison and the sampled quotations' embedding are counted with the workers,
+which understates them; the topic assignment inside "topics" is counted with the
 driver, which overstates it) by the number of workers; everything else runs in the driving
-process (the topic model's fit, the shared quotations, figures, report). It is arithmetic on a fit over a 7.5x range of sizes,
+process (the topic model's fit, figures, report). It is arithmetic on a fit over a 7.5x range of sizes,
 not a measurement: it says which stage would dominate, not how long a real cluster takes.
 """
 
@@ -43,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Stages whose work runs per partition on the engine's workers (``toolkit.study.pipeline``).
-ON_WORKERS = ("load", "clean", "embed", "separate", "actors", "claims", "shared passages")
+ON_WORKERS = ("load", "clean", "embed", "separate", "actors", "claims", "shared passages", "shared quotations")
 
 
 def read_articles(corpus: Path) -> list[tuple[str, dict]]:

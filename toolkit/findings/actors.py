@@ -239,8 +239,8 @@ class ActorExtractor:
         names = self._name_words(words)
         # Phrases counted because a partition's words allowed them, but not the corpus's, are
         # never asked for: dropped, so that what is sent to each task stays small.
-        words.phrases = Counter({k: n for k, n in words.phrases.items() if all(map(names.may_name, k))})
-        self._names = self._name_words(words)
+        words.phrases = names.phrases = Counter({k: n for k, n in words.phrases.items() if all(map(names.may_name, k))})
+        self._names = names
         self._reader = PatternReader(self._pats, self._names)
 
     def read_titled(self, corpus: CorpusWords) -> tuple[Counter, set]:

@@ -169,6 +169,8 @@ class NameWords:
         self.connectors = {w for words in pats["title_connectors"] for w in words}
         self.gaz_places = gaz_places
         self.shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
+        self._name_like: dict[str, bool] = {}
+        self._may_name: dict[str, bool] = {}
         self.named_after = ({w[0] for w in pats["facility_nouns"] if len(w) == 1}
                             | {w[-1] for w in pats["institution_heads"]} | {w[-1] for w in pats["place_triggers"]})
 
@@ -177,6 +179,14 @@ class NameWords:
         return is_speech_verb(key, self.verbs)
 
     def name_like(self, key: str, first: bool = True) -> bool:
+        # Asked of every token in several passes: answered once per distinct word (the words
+        # and vocabulary it reads do not change once the statistics are built).
+        known = self._name_like.get(key)
+        if known is None:
+            known = self._name_like[key] = self._is_name_like(key)
+        return known
+
+    def _is_name_like(self, key: str) -> bool:
         # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
         # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
         written, vocabulary = self.words.written, self.words.vocabulary
@@ -193,6 +203,12 @@ class NameWords:
         condition on the corpus is "not a word of the corpus", so on a part of the corpus this
         accepts at least what it accepts on the whole: counted per partition with this test,
         the phrases the whole corpus asks about are all counted."""
+        known = self._may_name.get(key)
+        if known is None:
+            known = self._may_name[key] = self._can_be_name_word(key)
+        return known
+
+    def _can_be_name_word(self, key: str) -> bool:
         if key in _COMPOUND_HEADS or key in _FUNCTION_WORD_FORMS or self.name_like(key):
             return True
         # later_name_word's own conditions, whatever the word before (after عبد any ال-word)
