@@ -208,6 +208,7 @@ class ActorExtractor:
         self._listed = {row.name: {normalize_arabic(v) for v in row.variants} for row in gaz.itertuples(index=False)}
         self._actors: list[_Actor] = []
         self._by_key: dict[tuple[str, ...], int] = {}
+        self._word_keys: dict[str, str] = {}
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
@@ -215,7 +216,7 @@ class ActorExtractor:
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
         """A partition's lines as tokens with their merge keys."""
-        word_keys: dict[str, str] = {}  # each distinct word's merge key, computed once
+        word_keys = self._word_keys  # each distinct word's merge key, computed once per process
 
         def merged_word(key: str) -> str:
             if key not in word_keys:

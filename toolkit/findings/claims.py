@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -120,6 +121,16 @@ def load_units(path: str | Path | None = None) -> tuple[dict[str, str], set[str]
             key = key[2:] if key.startswith("ال") and len(key) > 3 else key
             units.setdefault(key, kind)
     return units, {normalize_arabic(str(w)) for w in (data or {}).get("not_units") or []}
+
+
+_SENTENCE_END = re.compile(r"[.!?؟؛;]\s")
+
+
+@lru_cache(maxsize=1 << 14)
+def _ends_sentence(gap: str) -> bool:
+    """Whether the gap before a token closes a sentence (a stop and a space; not an ellipsis).
+    Cached: a corpus's gaps are a few hundred strings (" ", "، ", ". ")."""
+    return bool(_SENTENCE_END.search(gap + " ")) and ".." not in gap
 
 
 @dataclass
@@ -544,7 +555,7 @@ class ClaimExtractor:
         start = toks[cls._sentence_start(toks, i)].start
         end = len(text)
         for k in range(i + 1, len(toks)):
-            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+            if _ends_sentence(toks[k].gap):
                 end = toks[k].start
                 break
         if end - start > limit:
@@ -556,7 +567,7 @@ class ClaimExtractor:
     def _sentence_start(toks, i) -> int:
         """First token of the sentence holding token ``i``."""
         for k in range(i, 0, -1):
-            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+            if _ends_sentence(toks[k].gap):
                 return k
         return 0
 
@@ -577,7 +588,7 @@ class ClaimExtractor:
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
         for k in range(i + 1, len(toks)):
-            if re.search(r"[.!?؟؛;]\s", toks[k].gap + " ") and ".." not in toks[k].gap:
+            if _ends_sentence(toks[k].gap):
                 break  # the sentence ends: بحسب/وفق further on is about something else
             for words in self._according:
                 n = len(words)

@@ -45,15 +45,19 @@ class Trie:
         self.entries: dict[tuple[str, ...], int] = {}
         self.max_len = 0
         self._first_words: set[str] = set()  # most tokens open no entry: answered at once
+        self._openers: dict[str, tuple] = {}
 
     def add(self, words: tuple[str, ...], entry: int) -> None:
         if words and words not in self.entries:
             self.entries[words] = entry
             self.max_len = max(self.max_len, len(words))
             self._first_words.add(words[0])
+            self._openers.clear()  # a new first word changes which readings open an entry
 
     def match(self, tokens: list[Token], i: int, keys: list[str]):
-        forms = [f for f in readings(keys[i]) if f[0] in self._first_words]
+        forms = self._openers.get(keys[i])
+        if forms is None:  # the readings of a word that open an entry, found once per word
+            forms = self._openers[keys[i]] = tuple(f for f in readings(keys[i]) if f[0] in self._first_words)
         if not forms:
             return None
         limit = min(self.max_len, len(tokens) - i)
