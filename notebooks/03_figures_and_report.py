@@ -123,8 +123,10 @@ with open_engine(p["engine"], p["dask_address"], p["dask_workers"]) as engine:
 actor_model = found["actors"]
 mentions = pd.read_csv(run.table("actor_mentions.csv"), dtype=str, keep_default_na=False).astype(
     {"line": "int64", "start": "int64", "end": "int64"})
-claim_table_full = pd.read_csv(run.table("claims.csv"), dtype={"doc": str}, keep_default_na=False,
-                               na_values={"value": [""], "value_max": [""]})
+claim_table_full = pd.read_csv(run.table("claims.csv"), dtype=str, keep_default_na=False)  # "05" stays "05"
+claim_table_full = claim_table_full.astype({"line": "int64", "start": "int64", "end": "int64"}).assign(
+    value=pd.to_numeric(claim_table_full["value"]),
+    value_max=pd.to_numeric(claim_table_full["value_max"].mask(claim_table_full["value_max"] == "")))
 actor_matrix = actors.by_outlet(actor_model.counts_).rename(columns=row_names)  # outlets, or documents by title
 totals = (actor_model.counts_.groupby(["name", "kind", "variants"], as_index=False)
           .agg(mentions=("mentions", "sum"), documents=("doc", "nunique"))

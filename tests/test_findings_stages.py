@@ -25,12 +25,10 @@ def seed_lines(path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
-def partitioned(tmp_path_factory):
-    """A run folder holding the five seed articles in three partitions (2 + 2 + 1 documents),
-    every line labelled core; the outlets make two pairs of articles share an outlet."""
-    run = RunFolder(tmp_path_factory.mktemp("findings"))
-    groups = [SEEDS[:2], SEEDS[2:4], SEEDS[4:]]
+def make_run(folder, groups):
+    """A run folder holding the seed articles in the partitions ``groups``, every line labelled
+    core; the outlets make two pairs of articles share an outlet."""
+    run = RunFolder(folder)
     table = []
     for index, group in enumerate(groups):
         lines = pd.concat([seed_lines(p) for p in group], ignore_index=True)
@@ -39,13 +37,22 @@ def partitioned(tmp_path_factory):
         table.append({"index": index, "offset": 0, "segments": 0})
     run.work("partitions.json").write_text(json.dumps(table))
     documents = pd.DataFrame({"doc": [p.name for p in SEEDS], "source": ["a", "a", "b", "b", "c"]})
-    return run, documents
+    return run, documents, pd.concat([seed_lines(p) for group in groups for p in group], ignore_index=True)
 
 
-def test_actors_and_claims_over_partitions_are_those_of_the_whole_coverage(partitioned):
-    run, documents = partitioned
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory):
+    """The five seed articles in three partitions (2 + 2 + 1 documents, in document order)."""
+    return make_run(tmp_path_factory.mktemp("findings"), [SEEDS[:2], SEEDS[2:4], SEEDS[4:]])
+
+
+@pytest.mark.parametrize("order", ["in document order", "interleaved"])
+def test_actors_and_claims_over_partitions_are_those_of_the_whole_coverage(partitioned, order, tmp_path):
+    # Interleaved: partitions whose documents do not follow each other in sort order (an
+    # archive's members beside a file named like it); claims.csv is still in document order.
+    run, documents, whole = partitioned if order == "in document order" else \
+        make_run(tmp_path, [[SEEDS[4], SEEDS[0]], [SEEDS[3], SEEDS[1]], [SEEDS[2]]])
     found = findings_stages.find_actors_and_claims(run, LocalEngine(), documents)
-    whole = pd.concat([seed_lines(p) for p in SEEDS], ignore_index=True)
     model = actors.ActorExtractor().fit(whole, documents)
     assert run.table("actors.csv").read_text("utf-8") == model.counts_.to_csv(index=False, lineterminator="\n")
     assert run.table("actor_mentions.csv").read_text("utf-8") == model.mentions_.to_csv(index=False,
@@ -60,9 +67,8 @@ def test_actors_and_claims_over_partitions_are_those_of_the_whole_coverage(parti
 
 
 def test_shared_passages_over_partitions_are_those_of_the_whole_coverage(partitioned):
-    run, documents = partitioned
+    run, documents, whole = partitioned
     finder = findings_stages.find_shared_passages(run, LocalEngine(), documents, seed=42)
-    whole = pd.concat([seed_lines(p) for p in SEEDS], ignore_index=True)
     model = passages.SharedPassageFinder(random_state=42).fit(whole, actors.outlets(documents))
     pd.testing.assert_frame_equal(finder.pairs_, model.pairs_)
     assert (finder.n_sentences_, finder.n_candidates_, finder.closest_) == \
@@ -71,9 +77,8 @@ def test_shared_passages_over_partitions_are_those_of_the_whole_coverage(partiti
 
 
 def test_shared_quotations_over_partitions_are_those_of_the_whole_coverage(partitioned, embedder):
-    run, documents = partitioned
+    run, documents, whole = partitioned
     finder = findings_stages.find_shared_quotations(run, LocalEngine(), documents, 42, embedder)
-    whole = pd.concat([seed_lines(p) for p in SEEDS], ignore_index=True)
     model = quotations.SharedQuotationFinder(random_state=42).fit(whole, actors.outlets(documents), embedder)
     pd.testing.assert_frame_equal(finder.quotations_, model.quotations_)
     pd.testing.assert_frame_equal(finder.pairs_, model.pairs_)

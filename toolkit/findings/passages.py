@@ -83,6 +83,8 @@ class SharedPassageFinder:
 
     def __init__(self, threshold=0.5, min_words=8, n_permutations=N_PERMUTATIONS, bands=BANDS,
                  random_state=0):
+        if min_words < 1:
+            raise ValueError(f"min_words must be at least 1 (a sentence without words has no signature), got {min_words}")
         if not 1 <= bands <= n_permutations:
             raise ValueError(f"bands must be between 1 and n_permutations ({n_permutations}), got {bands}")
         self.threshold = threshold

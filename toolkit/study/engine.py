@@ -135,10 +135,10 @@ class DaskEngine:
         # Large shared values (a fitted cleaner, reference embeddings, the corpus's word
         # statistics) go to each worker once, each as one pickle (``_Whole``).
         scattered = {k: self.client.scatter([_Whole(v)], broadcast=True, hash=False)[0] for k, v in shared.items()}
-        if affinity:
+        workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"]) if affinity else []
+        if workers:
             # Item i on the same worker at every call (another worker may still take it):
             # passes over the same partitions find what a worker kept from the last one.
-            workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
             futures = [self.client.submit(_call_with_whole, item, fn=fn, pure=False, workers=[workers[i % len(workers)]],
                                           allow_other_workers=True, **scattered) for i, item in enumerate(items)]
         else:

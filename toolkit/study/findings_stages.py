@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections import Counter, OrderedDict
+import threading
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,8 @@ from .workspace import RunFolder
 TOKEN_CACHE_PARTITIONS = 16
 # LSH bands counted in one aggregation (8 of 32: the keys of a quarter of the bands at a time).
 BANDS_PER_COUNT = 8
-_TOKENS: OrderedDict = OrderedDict()
+_TOKENS: dict = {}
+_TOKENS_LOCK = threading.Lock()
 
 
 def coverage_part(part: Part, labels=("core",)) -> pd.DataFrame:
@@ -60,20 +62,23 @@ def coverage_part(part: Part, labels=("core",)) -> pd.DataFrame:
 
 def _corpus_words(part: Part, extractor: actors.ActorExtractor, labels):
     key = (part.run_dir, part.index, tuple(labels))
-    if key in _TOKENS:
-        _TOKENS.move_to_end(key)
-        return _TOKENS[key]
-    words = extractor.partition_words(coverage_part(part, labels))
-    _TOKENS[key] = words
-    while len(_TOKENS) > TOKEN_CACHE_PARTITIONS:
-        _TOKENS.popitem(last=False)
+    with _TOKENS_LOCK:  # a Dask worker may run tasks in several threads
+        words = _TOKENS.get(key)
+    if words is None:
+        words = extractor.partition_words(coverage_part(part, labels))
+        with _TOKENS_LOCK:
+            # Full: the partitions kept stay (every pass walks the partitions in the same
+            # order, so replacing the oldest would evict each one before it is asked again).
+            if len(_TOKENS) < TOKEN_CACHE_PARTITIONS:
+                _TOKENS[key] = words
     return words
 
 
 def forget_tokens(run_dir: str | Path | None = None) -> None:
     """Drop the kept tokens (of one run, or all)."""
-    for key in [k for k in _TOKENS if run_dir is None or k[0] == str(run_dir)]:
-        del _TOKENS[key]
+    with _TOKENS_LOCK:
+        for key in [k for k in _TOKENS if run_dir is None or k[0] == str(run_dir)]:
+            del _TOKENS[key]
 
 
 # =============================================================================== actors, claims
@@ -94,15 +99,21 @@ def _find_actors(run: RunFolder, engine, labels):
     parts = partitions(run)
     extractor = actors.ActorExtractor().begin()
     shared = {"labels": tuple(labels), "affinity": True}  # the passes find their partition's tokens kept
+    # Tokens a process kept from an earlier, interrupted call on this run folder may be of
+    # other lines (a rerun into the same folder): dropped first.
+    engine.on_every_process(forget_tokens, str(run.root))
     try:
         extractor.learn_words(engine.map(_words_task, parts, desc="actors: words", extractor=extractor, **shared))
         extractor.learn_given(engine.map(_titled_task, parts, desc="actors: titles", extractor=extractor, **shared))
         extractor.learn_untitled(engine.map(_untitled_task, parts, desc="actors: given names", extractor=extractor,
                                             **shared))
-        extractor.learn_names(engine.map(_asked_task, parts, extractor=extractor, **shared))
+        extractor.learn_names(engine.map(_asked_task, parts, desc="actors: support", extractor=extractor, **shared))
         surfaces = engine.map(_mentions_task, parts, desc="actors: mentions", extractor=extractor, **shared)
     finally:
-        engine.on_every_process(forget_tokens, str(run.root))
+        try:
+            engine.on_every_process(forget_tokens, str(run.root))
+        except Exception:  # noqa: BLE001 - a worker gone: what it kept went with it; keep the first error
+            pass
     extractor.learn_spellings(surfaces)
     return extractor, surfaces
 
@@ -113,7 +124,7 @@ def _write_tables(run: RunFolder, engine, extractor, surfaces, documents, labels
     extractor.finish([w["counts"] for w in written], surfaces, documents)
     run.write_csv(extractor.counts_, "actors.csv")
     run.join_part_csvs("actor_mentions", [p.index for p in parts], "actor_mentions.csv", ACTOR_MENTIONS.columns)
-    run.join_part_csvs("claims", [p.index for p in parts], "claims.csv", CLAIMS.columns)
+    _join_claims(run, parts, written)
     skipped = Counter()
     for w in written:
         skipped.update(w["skipped"])
@@ -145,6 +156,20 @@ def _mentions_task(part: Part, extractor, labels) -> Counter:
     return surfaces
 
 
+def _join_claims(run: RunFolder, parts: list[Part], written: list[dict]) -> None:
+    """``claims.csv`` in document and line order, as ``ClaimExtractor.fit`` orders the whole
+    coverage: the partitions joined in the order of their documents; where two partitions'
+    documents interleave (a partition boundary between «a.zip/x» and «a.zip.txt», say), the
+    table is sorted whole here instead."""
+    spans = [(w["docs"], p.index) for w, p in zip(written, parts) if w["docs"] is not None]
+    spans.sort()
+    if all(a[0][1] < b[0][0] for a, b in zip(spans, spans[1:])):
+        run.join_part_csvs("claims", [index for _, index in spans], "claims.csv", CLAIMS.columns)
+        return
+    every = pd.concat([run.load_part("claims", p.index) for p in parts], ignore_index=True)
+    run.write_csv(CLAIMS.check(every.sort_values(["doc", "line"], kind="stable"), "findings_stages"), "claims.csv")
+
+
 def _tables_task(part: Part, extractor, labels) -> dict:
     """The partition's rows of ``actor_mentions.csv`` and ``claims.csv``; its mentions per
     actor and document."""
@@ -152,9 +177,11 @@ def _tables_task(part: Part, extractor, labels) -> dict:
     mentions = extractor.mention_table(run.load_part("actor_rows", part.index).to_dict("records"))
     claim_model = claims.ClaimExtractor().fit(coverage_part(part, labels), mentions)
     run.save_part_csv(mentions, "actor_mentions", part.index)
-    run.save_part_csv(claim_model.claims_, "claims", part.index)
-    return {"counts": extractor.document_counts(mentions), "mentions": len(mentions), "claims": len(claim_model.claims_),
-            "skipped": claim_model.skipped_}
+    table = claim_model.claims_
+    run.save_part_csv(table, "claims", part.index)
+    run.save_part(table, "claims", part.index)  # for _join_claims when partitions interleave
+    return {"counts": extractor.document_counts(mentions), "mentions": len(mentions), "claims": len(table),
+            "skipped": claim_model.skipped_, "docs": (table["doc"].iloc[0], table["doc"].iloc[-1]) if len(table) else None}
 
 
 # =============================================================================== shared passages

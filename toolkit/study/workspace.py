@@ -395,12 +395,14 @@ class RunFolder:
         ``indices`` in that order, copied in chunks: the bytes ``write_csv`` writes for the
         whole table, without any process holding it."""
         path = self.table(table)
-        with open(path, "wb") as out:
+        written = path.with_name(f".{path.name}.joining")  # renamed into place once whole
+        with open(written, "wb") as out:
             out.write(pd.DataFrame(columns=list(columns)).to_csv(index=False, lineterminator="\n").encode("utf-8"))
             for index in indices:
                 with open(self.part(name, index, ".csv"), "rb") as f:
                     while block := f.read(chunk):
                         out.write(block)
+        os.replace(written, path)
         return path
 
     # stage timings
