@@ -393,7 +393,6 @@ def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.
     document_table = separate.document_table(line_labels, documents)
     run.save_part(result, "separation", part.index)
     run.save_part(line_labels, "line_labels", part.index)
-    run.save_part(document_table, "document_table", part.index)
     run.save_part_csv(line_labels, "line_labels", part.index)
     run.save_part_csv(document_table, "document_table", part.index)
     table = segments[["doc", "segment", "line", "text"]].assign(topic=assignments["topic"].to_numpy(),

