@@ -80,6 +80,9 @@ def test_paragraphs_outside_the_sample_take_their_neighbours_topic(tmp_path):
         assert topic in votes
         assert assignments["topic_probability"].iat[i] == pytest.approx((votes == topic).mean())
     assert "seeded sample of 60" in fitted["model"].note_
+    # A sampled paragraph keeps the neighbours the fit found: itself first.
+    inside = fitted["sample"]
+    assert (neighbours[inside][:, 0] == np.arange(len(inside))).mean() > 0.95  # exact repeats may swap
 
 
 def test_large_inputs_close_a_partition(tmp_path):

@@ -76,6 +76,50 @@ def test_nearest_reference_finds_itself_first(seed_embeddings):
     assert (np.diff(similarities, axis=1) <= 1e-6).all()
 
 
+def test_fit_keeps_each_paragraphs_nearest_paragraphs(seed_segments, seed_embeddings, embedder):
+    from toolkit.model.topics import nearest_reference
+
+    model = TopicModel(embedder, random_state=42, assign_neighbors=6).fit(seed_segments, seed_embeddings)
+    assert (model.neighbours_ == nearest_reference(seed_embeddings, seed_embeddings, 6)[0]).all()
+
+
+def test_umap_on_exact_neighbours_is_cached_under_its_own_key(seed_embeddings, tmp_path):
+    from toolkit.model.topics import cached_umap, nearest_reference
+
+    params = dict(n_neighbors=10, n_components=5, min_dist=0.0, metric="cosine", random_state=3,
+                  low_memory=True, n_jobs=1)
+    exact = cached_umap(seed_embeddings, tmp_path, neighbours=nearest_reference(seed_embeddings, seed_embeddings, 12),
+                        **params)
+    searched = cached_umap(seed_embeddings, tmp_path, **params)
+    assert exact.shape == searched.shape == (len(seed_embeddings), 5) and np.isfinite(exact).all()
+    assert len(list((tmp_path / "umap").glob("*.npy"))) == 2  # one key each: neither reuses the other
+    again = cached_umap(seed_embeddings, tmp_path, neighbours=nearest_reference(seed_embeddings, seed_embeddings, 12),
+                        **params)
+    assert (again == exact).all()
+
+
+def test_a_large_corpus_gives_umap_its_exact_neighbours(seed_segments, seed_embeddings, embedder, monkeypatch):
+    given = []
+    real = topics.cached_umap
+    monkeypatch.setattr(topics, "cached_umap", lambda *a, neighbours=None, **k: given.append(neighbours) or real(
+        *a, neighbours=neighbours, **k))
+    TopicModel(embedder, random_state=42).fit(seed_segments, seed_embeddings)
+    monkeypatch.setattr(topics, "EXACT_NEIGHBOURS_FROM", 100)  # the seeds' 134 paragraphs count as large
+    TopicModel(embedder, random_state=42).fit(seed_segments, seed_embeddings)
+    assert given[0] is None  # a small corpus: UMAP computes its own exact distances
+    indices, similarities = given[1]
+    assert indices.shape[1] >= auto_sizes(len(seed_segments))["n_neighbors"]
+    assert (np.diff(similarities, axis=1) <= 1e-6).all()
+
+
+def test_the_fitted_vectorizer_normalizes_raw_text_like_the_fit(fitted):
+    from toolkit.corpus.normalize import match_key
+
+    raw = "أعلنت كوريا الشماليةُ، إرسال الجنود"
+    assert fitted.model_.vectorizer_model.build_preprocessor()(raw) == match_key(raw)
+    assert fitted.normalized([raw]) == [match_key(raw)]
+
+
 # ------------------------------------------------------------------ the model researchers know
 # Synthetic metadata for the five seed articles (the seed files carry none): three outlets, dates
 # over four days, one article undated.

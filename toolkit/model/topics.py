@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import warnings
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 
@@ -41,6 +42,15 @@ from ..schema import SEGMENTS, TOPIC_ASSIGNMENTS
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 _SURFACE_TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def as_given(text: str) -> str:
+    """The vectorizer's preprocessor while the toolkit hands BERTopic text already normalized
+    (``match_key``): BERTopic runs the vectorizer over every paragraph again for each c-TF-IDF
+    (the fit, the outlier reduction, each time step, each outlet): normalizing the dev split's
+    50,000-paragraph sample in every pass cost 20 s of its topic stage. ``match_key`` is
+    idempotent, so normalizing once gives the same counts (the same tables, checked)."""
+    return text
 
 
 def arabic_stop_words() -> list[str]:
@@ -63,12 +73,24 @@ def surface_forms(texts) -> dict[str, str]:
     return {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in counts.items()}
 
 
-def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, **umap_params) -> np.ndarray:
+#: From this many paragraphs on, UMAP is given each paragraph's exact nearest neighbours
+#: (``nearest_reference``, which the topic assignment needs anyway) instead of searching for
+#: approximate ones itself (NN-descent: 80 of the 150 s UMAP took on a 50,000-paragraph dev
+#: sample). Below it UMAP computes exact distances itself (its own small-data path), unchanged.
+EXACT_NEIGHBOURS_FROM = 4096
+
+
+def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, neighbours=None,
+                **umap_params) -> np.ndarray:
     """UMAP of ``embeddings`` with ``umap_params``, cached on disk by a hash of both.
 
-    UMAP is the slowest step of a large run (3 minutes for 77,000 paragraphs on 2 cores) and
+    UMAP is the slowest step of a large run (a minute for 50,000 paragraphs on 2 cores) and
     its result depends only on the vectors and the parameters (random_state included), so a
     rerun that changes the focus, the cleaning of other documents or a figure reuses it.
+    ``neighbours``: ``(indices, cosine similarities)`` of each row's exact nearest rows, itself
+    first (``nearest_reference``), at least ``n_neighbors`` of them; UMAP's graph is built on
+    them (``precomputed_knn``) rather than on its approximate search. They follow from the
+    vectors, so the cache key only records that they were given.
     """
     import hashlib
     import json
@@ -81,14 +103,24 @@ def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, **umap
     path = None
     if cache_dir:
         digest = hashlib.sha256(vectors.tobytes())
-        digest.update(json.dumps(umap_params, sort_keys=True).encode())
+        keyed = dict(umap_params, exact_neighbours=True) if neighbours is not None else umap_params
+        digest.update(json.dumps(keyed, sort_keys=True).encode())
         path = Path(cache_dir) / "umap" / f"{digest.hexdigest()[:32]}.npy"
         if path.exists():
             return np.load(path)
     if verbose:
         print(f"progress: UMAP to {umap_params.get('n_components')} dimensions on {len(vectors)} paragraphs "
               "(minutes on large corpora; cached for reruns)", flush=True)
-    reduced = UMAP(**umap_params).fit_transform(vectors).astype(np.float32)
+    if neighbours is not None:
+        k = int(umap_params["n_neighbors"])
+        indices, similarities = neighbours
+        distances = np.maximum(0.0, 1.0 - np.asarray(similarities[:, :k], dtype=np.float32))
+        umap_params = dict(umap_params, precomputed_knn=(np.ascontiguousarray(indices[:, :k]),
+                                                         np.ascontiguousarray(distances), None))
+    with warnings.catch_warnings():
+        # Without a search index UMAP cannot ``transform`` new data; CachedUMAP never does.
+        warnings.filterwarnings("ignore", message="precomputed_knn\\[2\\]", category=UserWarning)
+        reduced = UMAP(**umap_params).fit_transform(vectors).astype(np.float32)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npy")
@@ -118,13 +150,15 @@ class CachedUMAP:
     (``TopicModel.assign``), never through ``transform``.
     """
 
-    def __init__(self, cache_dir=None, verbose: bool = False, **umap_params):
+    def __init__(self, cache_dir=None, verbose: bool = False, neighbours=None, **umap_params):
         self.cache_dir = cache_dir
         self.verbose = verbose
+        self.neighbours = neighbours
         self.umap_params = umap_params
 
     def fit(self, X, y=None) -> "CachedUMAP":
-        self.embedding_ = cached_umap(X, self.cache_dir, verbose=self.verbose, **self.umap_params)
+        self.embedding_ = cached_umap(X, self.cache_dir, verbose=self.verbose, neighbours=self.neighbours,
+                                      **self.umap_params)
         return self
 
     def fit_transform(self, X, y=None) -> np.ndarray:
@@ -199,6 +233,8 @@ class TopicModel:
     outliers_ : dict with the outliers (-1) ``before`` and ``after`` the reduction, its
         ``strategy`` and ``threshold``.
     topics_before_ : each fitted paragraph's topic as HDBSCAN gave it (before the reduction).
+    neighbours_ : ``(n, assign_neighbors)`` each fitted paragraph's nearest fitted paragraphs
+        (itself first; ``nearest_reference``), which the run reuses instead of searching again.
     """
 
     def __init__(self, embedding_model, min_topic_size=None, n_neighbors=None, n_components=5,
@@ -220,11 +256,12 @@ class TopicModel:
         self.outlier_threshold = outlier_threshold
 
     def _vectorizer(self, n_paragraphs: int, vocabulary: dict[str, int] | None = None):
-        """The CountVectorizer; with ``vocabulary``, one fixed to those words (min_df unused)."""
+        """The CountVectorizer of normalized paragraphs (``as_given``); with ``vocabulary``, one
+        fixed to those words (min_df unused)."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         return CountVectorizer(
-            preprocessor=match_key,
+            preprocessor=as_given,
             token_pattern=TOKEN_PATTERN,
             stop_words=arabic_stop_words(),
             ngram_range=(1, 1),
@@ -242,6 +279,9 @@ class TopicModel:
         if len(segments) != len(embeddings):
             raise ValueError(f"topics.fit: {len(segments)} segments but {len(embeddings)} embeddings")
         docs = segments["text"].tolist()
+        # What the vectorizer counts, normalized once; kept for the views over time and outlet.
+        keys = [match_key(text) for text in docs]
+        self._keys = dict(zip(docs, keys))
         n = len(docs)
         auto = auto_sizes(n)
         sizes = {
@@ -250,9 +290,13 @@ class TopicModel:
             "min_topic_size": int(self.min_topic_size or auto["min_topic_size"]),
             "n_components": int(self.n_components),
         }
+        exact = n >= EXACT_NEIGHBOURS_FROM and n >= self.min_paragraphs
+        neighbours = nearest_reference(embeddings, embeddings, max(self.assign_neighbors, sizes["n_neighbors"]
+                                                                   if exact else 0))
+        self.neighbours_ = neighbours[0][:, :self.assign_neighbors]
         vectorizer = self._vectorizer(n)
         try:
-            vocabulary = vectorizer.fit(docs).vocabulary_
+            vocabulary = vectorizer.fit(keys).vocabulary_
         except ValueError:  # every word a stop word, or no words at all
             vocabulary = {}
         if len(vocabulary) < 2:
@@ -270,7 +314,7 @@ class TopicModel:
             model = BERTopic(embedding_model=as_bertopic(self.embedding_model),
                              umap_model=BaseDimensionalityReduction(), hdbscan_model=BaseCluster(),
                              vectorizer_model=vectorizer, top_n_words=self.top_n_words)
-            topics, _ = model.fit_transform(docs, embeddings, y=np.zeros(n, dtype=int))
+            topics, _ = model.fit_transform(keys, embeddings, y=np.zeros(n, dtype=int))
             probabilities = np.ones(n)
             self.note_ = (f"{n} paragraphs: fewer than {self.min_paragraphs}, so no clustering; "
                           "all paragraphs form one topic")
@@ -281,7 +325,8 @@ class TopicModel:
             neighbors = min(sizes["n_neighbors"], n - 1)
             # BERTopic gets the paragraphs' own (512-d) embeddings, so its topic vectors live in the
             # space the separation and the focus use; UMAP still runs through the disk cache.
-            umap_model = CachedUMAP(cache_dir=self.cache_dir, verbose=self.verbose, n_neighbors=neighbors,
+            umap_model = CachedUMAP(cache_dir=self.cache_dir, verbose=self.verbose,
+                                    neighbours=neighbours if exact else None, n_neighbors=neighbors,
                                     n_components=min(self.n_components, n - 2), min_dist=0.0,
                                     metric="cosine", random_state=self.random_state,
                                     low_memory=True, n_jobs=1)
@@ -294,12 +339,14 @@ class TopicModel:
                              hdbscan_model=hdbscan_model, vectorizer_model=vectorizer,
                              top_n_words=self.top_n_words, calculate_probabilities=False,
                              verbose=self.verbose)
-            topics, probabilities = model.fit_transform(docs, embeddings)
+            topics, probabilities = model.fit_transform(keys, embeddings)
             probabilities = np.asarray(probabilities, dtype=float)
             self.note_ = (f"{n} paragraphs; UMAP n_neighbors={neighbors}, "
                           f"n_components={self.n_components}, random_state={self.random_state}; "
                           f"HDBSCAN min_cluster_size={sizes['min_topic_size']}, {self.cluster_selection} selection")
-            topics, probabilities = self._reduce_outliers(model, docs, embeddings, np.asarray(topics), probabilities)
+            topics, probabilities = self._reduce_outliers(model, keys, embeddings, np.asarray(topics), probabilities)
+        # The fitted model, like a loaded one (``_load_bertopic``), takes raw text from here on.
+        model.vectorizer_model.set_params(preprocessor=match_key)
         self.model_ = model
         self.sizes_ = sizes
         forms = surface_forms(docs)
@@ -371,6 +418,12 @@ class TopicModel:
             "doc": segments["doc"].values, "segment": segments["segment"].values,
             "topic": np.zeros(n, dtype="int64"), "topic_probability": np.ones(n)}), "topics.fit")
         return self
+
+    def normalized(self, texts) -> list[str]:
+        """``texts`` as the vectorizer counts them (``match_key``); the fitted paragraphs'
+        forms come from the fit, not computed again."""
+        known = getattr(self, "_keys", {})
+        return [known[text] if text in known else match_key(text) for text in texts]
 
     # ----------------------------------------------------------------- new text, saving
     def topic_ids(self) -> list[int]:
@@ -549,11 +602,13 @@ def paragraph_dates(dates) -> pd.Series:
 def _isolated(model):
     """A shallow copy whose c-TF-IDF matrix is its own: BERTopic's ``topics_over_time`` and
     ``topics_per_class`` normalize ``c_tf_idf_`` in place (``copy=False``), which would change
-    the fitted model (and what it saves) after the fact."""
+    the fitted model (and what it saves) after the fact. Its vectorizer (a copy: the same
+    vocabulary) takes normalized text (``as_given``), which is what the callers pass."""
     import copy
 
     twin = copy.copy(model)
     twin.c_tf_idf_ = model.c_tf_idf_.copy()
+    twin.vectorizer_model = copy.copy(model.vectorizer_model).set_params(preprocessor=as_given)
     return twin
 
 
@@ -583,7 +638,7 @@ def topics_over_time(topic_model: TopicModel, texts: list[str], dates, max_bins:
     topic_ids = np.asarray(model.topics_)[dated]
     n_days = days.iloc[dated].nunique()
     frame = _isolated(model).topics_over_time(
-        [texts[i] for i in dated], list(_span_starts(days.iloc[dated], max_bins)), topics=[int(t) for t in topic_ids],
+        topic_model.normalized([texts[i] for i in dated]), list(_span_starts(days.iloc[dated], max_bins)), topics=[int(t) for t in topic_ids],
         nr_bins=None,
         # BERTopic looks a topic's global words up by its rank among the topics present, which
         # is only right when every topic has a dated paragraph.
@@ -622,7 +677,7 @@ def topics_per_outlet(topic_model: TopicModel, texts: list[str], outlets) -> tup
         return empty, "no topic model (the corpus formed one topic)"
     classes = [str(o).strip() if o is not None and str(o).strip() not in {"", "nan"} else NO_OUTLET
                for o in outlets]
-    frame = _isolated(model).topics_per_class(list(texts), classes)
+    frame = _isolated(model).topics_per_class(topic_model.normalized(texts), classes)
     frame["Words"] = [_surface_words(w, topic_model.surface_forms_) for w in frame["Words"]]
     # BERTopic walks the classes in set order, which changes from one process to the next.
     frame = frame.sort_values(["Class", "Topic"], kind="stable").reset_index(drop=True)
@@ -734,6 +789,7 @@ def map_2d(embeddings: np.ndarray, random_state: int = 0, cache_dir=None) -> np.
         if n < 3:
             return np.zeros((n, 2))
         return PCA(n_components=2, random_state=random_state).fit_transform(embeddings)
-    return cached_umap(embeddings, cache_dir, n_neighbors=min(auto_sizes(n)["n_neighbors"], n - 1),
-                       n_components=2, min_dist=0.1, metric="cosine", random_state=random_state,
-                       low_memory=True, n_jobs=1)
+    k = min(auto_sizes(n)["n_neighbors"], n - 1)
+    neighbours = nearest_reference(embeddings, embeddings, k) if n >= EXACT_NEIGHBOURS_FROM else None
+    return cached_umap(embeddings, cache_dir, neighbours=neighbours, n_neighbors=k, n_components=2, min_dist=0.1,
+                       metric="cosine", random_state=random_state, low_memory=True, n_jobs=1)

@@ -219,7 +219,7 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
     model.fit(sample_segments, sample_vectors)
     fitted = model.assignments_
     assigned = engine.map(_assign_task, parts, desc="assign topics", sample=sample, reference=sample_vectors,
-                          reference_topics=fitted["topic"].to_numpy(),
+                          sample_neighbours=model.neighbours_, reference_topics=fitted["topic"].to_numpy(),
                           reference_probability=fitted["topic_probability"].to_numpy(),
                           k=model.assign_neighbors, host_threads=engine.host_threads)
     if len(sample) < n:
@@ -267,8 +267,11 @@ def _take_task(part: Part, positions: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     return segments, (vectors[local] if len(local) else np.zeros((0, 0), dtype=np.float32))
 
 
-def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, reference_topics: np.ndarray,
-                 reference_probability: np.ndarray, k: int, host_threads) -> dict:
+def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, sample_neighbours: np.ndarray,
+                 reference_topics: np.ndarray, reference_probability: np.ndarray, k: int, host_threads) -> dict:
+    """Each paragraph's topic and its ``k`` nearest sampled paragraphs: a sampled paragraph keeps
+    its fitted topic and the neighbours the fit found (``TopicModel.neighbours_``); the others
+    are searched for and take the topic most of their neighbours have."""
     run = part.run
     segments = run.load_part("segments", part.index, columns=["doc", "segment"])
     vectors = _segment_vectors(part)
@@ -277,9 +280,13 @@ def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, referenc
     neighbours = np.zeros((len(segments), 0), dtype=np.int64)
     if len(segments):
         _use_threads(host_threads)
-        neighbours, _ = topics.nearest_reference(vectors, reference, k)
         at = np.searchsorted(sample, part.positions)
         in_sample = (at < len(sample)) & (sample[np.minimum(at, len(sample) - 1)] == part.positions)
+        k = min(k, sample_neighbours.shape[1])
+        neighbours = np.empty((len(segments), k), dtype=np.int64)
+        neighbours[in_sample] = sample_neighbours[at[in_sample], :k]
+        if (~in_sample).any():
+            neighbours[~in_sample] = topics.nearest_reference(vectors[~in_sample], reference, k)[0]
         voted, share = topics.vote(reference_topics[neighbours])
         topic_ids = np.where(in_sample, reference_topics[np.minimum(at, len(sample) - 1)], voted)
         probability = np.where(in_sample, reference_probability[np.minimum(at, len(sample) - 1)], share)
