@@ -83,6 +83,18 @@ def test_fit_keeps_each_paragraphs_nearest_paragraphs(seed_segments, seed_embedd
     assert (model.neighbours_ == nearest_reference(seed_embeddings, seed_embeddings, 6)[0]).all()
 
 
+def test_nearest_paragraphs_are_cached_by_both_arrays_and_k(seed_embeddings, tmp_path):
+    from toolkit.model.topics import cached_nearest_reference, nearest_reference
+
+    found = cached_nearest_reference(seed_embeddings[:40], seed_embeddings, 5, tmp_path)
+    again = cached_nearest_reference(seed_embeddings[:40], seed_embeddings, 5, tmp_path)
+    fresh = nearest_reference(seed_embeddings[:40], seed_embeddings, 5)
+    assert all((a == b).all() and (a == c).all() for a, b, c in zip(found, again, fresh))
+    cached_nearest_reference(seed_embeddings[:40], seed_embeddings, 6, tmp_path)
+    cached_nearest_reference(seed_embeddings[1:41], seed_embeddings, 5, tmp_path)
+    assert len(list((tmp_path / "neighbours").glob("*.npz"))) == 3
+
+
 def test_umap_on_exact_neighbours_is_cached_under_its_own_key(seed_embeddings, tmp_path):
     from toolkit.model.topics import cached_umap, nearest_reference
 

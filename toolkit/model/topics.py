@@ -291,8 +291,8 @@ class TopicModel:
             "n_components": int(self.n_components),
         }
         exact = n >= EXACT_NEIGHBOURS_FROM and n >= self.min_paragraphs
-        neighbours = nearest_reference(embeddings, embeddings, max(self.assign_neighbors, sizes["n_neighbors"]
-                                                                   if exact else 0))
+        neighbours = cached_nearest_reference(embeddings, embeddings, max(self.assign_neighbors, sizes["n_neighbors"]
+                                                                          if exact else 0), self.cache_dir)
         self.neighbours_ = neighbours[0][:, :self.assign_neighbors]
         vectorizer = self._vectorizer(n)
         try:
@@ -752,6 +752,34 @@ def nearest_reference(embeddings: np.ndarray, reference: np.ndarray, k: int,
         top = torch.topk(E[start:start + block] @ R.T, k, dim=1, sorted=True)
         indices[start:start + block] = top.indices.numpy()
         similarities[start:start + block] = top.values.float().numpy()
+    return indices, similarities
+
+
+def cached_nearest_reference(embeddings: np.ndarray, reference: np.ndarray, k: int, cache_dir=None
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """``nearest_reference``, cached on disk (``cache_dir/neighbours/``) by a hash of both arrays
+    and ``k``, like ``cached_umap``: a rerun of a large corpus searched the 50,000-paragraph
+    sample again (30 s on the dev split) for the neighbours it had found before."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    if not cache_dir:
+        return nearest_reference(embeddings, reference, k)
+    E = np.ascontiguousarray(embeddings, dtype=np.float32)
+    R = np.ascontiguousarray(reference, dtype=np.float32)
+    digest = hashlib.sha256(f"nearest_reference 1 k={int(k)} {E.shape} {R.shape}".encode())
+    digest.update(E.tobytes())
+    digest.update(R.tobytes())
+    path = Path(cache_dir) / "neighbours" / f"{digest.hexdigest()[:32]}.npz"
+    if path.exists():
+        with np.load(path) as saved:
+            return saved["indices"], saved["similarities"]
+    indices, similarities = nearest_reference(E, R, k)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, indices=indices, similarities=similarities)
+    os.replace(tmp, path)
     return indices, similarities
 
 

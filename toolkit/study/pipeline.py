@@ -221,7 +221,7 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
     assigned = engine.map(_assign_task, parts, desc="assign topics", sample=sample, reference=sample_vectors,
                           sample_neighbours=model.neighbours_, reference_topics=fitted["topic"].to_numpy(),
                           reference_probability=fitted["topic_probability"].to_numpy(),
-                          k=model.assign_neighbors, host_threads=engine.host_threads)
+                          k=model.assign_neighbors, host_threads=engine.host_threads, cache_dir=p["cache_dir"])
     if len(sample) < n:
         model.note_ += (f"; fitted on a seeded sample of {len(sample)} of the {n} paragraphs "
                         f"(topic_sample_size); each other paragraph takes the topic most of its "
@@ -268,7 +268,8 @@ def _take_task(part: Part, positions: np.ndarray) -> tuple[pd.DataFrame, np.ndar
 
 
 def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, sample_neighbours: np.ndarray,
-                 reference_topics: np.ndarray, reference_probability: np.ndarray, k: int, host_threads) -> dict:
+                 reference_topics: np.ndarray, reference_probability: np.ndarray, k: int, host_threads,
+                 cache_dir=None) -> dict:
     """Each paragraph's topic and its ``k`` nearest sampled paragraphs: a sampled paragraph keeps
     its fitted topic and the neighbours the fit found (``TopicModel.neighbours_``); the others
     are searched for and take the topic most of their neighbours have."""
@@ -286,7 +287,7 @@ def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, sample_n
         neighbours = np.empty((len(segments), k), dtype=np.int64)
         neighbours[in_sample] = sample_neighbours[at[in_sample], :k]
         if (~in_sample).any():
-            neighbours[~in_sample] = topics.nearest_reference(vectors[~in_sample], reference, k)[0]
+            neighbours[~in_sample] = topics.cached_nearest_reference(vectors[~in_sample], reference, k, cache_dir)[0]
         voted, share = topics.vote(reference_topics[neighbours])
         topic_ids = np.where(in_sample, reference_topics[np.minimum(at, len(sample) - 1)], voted)
         probability = np.where(in_sample, reference_probability[np.minimum(at, len(sample) - 1)], share)
