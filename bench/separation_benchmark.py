@@ -995,8 +995,10 @@ def cmd_fast(args) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     start = time.perf_counter()
     tk = import_toolkit()
-    if Path(tk.pipeline.__file__).resolve().parents[1] != TOOLKIT_ROOT:
-        raise SystemExit(f"imported {tk.pipeline.__file__}, not the toolkit in {TOOLKIT_ROOT}")
+    # The package's own file, not pipeline.py's: that one moved into toolkit/study/ with the layers.
+    package = Path(sys.modules["toolkit"].__file__).resolve()
+    if package.parents[1] != TOOLKIT_ROOT:
+        raise SystemExit(f"imported {package}, not the toolkit in {TOOLKIT_ROOT}")
     version = toolkit_version()
     print(f"toolkit ({version}) imported in {time.perf_counter() - start:.0f} s", flush=True)
     results = {}
