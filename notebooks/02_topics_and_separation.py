@@ -120,6 +120,7 @@ run.save_json({
                      "threshold": round(separator.lexical_threshold_, 4),
                      "top_terms": [t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:15]]}
                     if separator.has_focus_ else {},  # a mixed collection has no focus profile
+    "focus_places": separator.focus_places_.record() if separator.has_focus_ else {},
     "splice_detector": (dict(separator.splice_detector_.training_, search_threshold=separator.splice_threshold,
                              confirm_threshold=separator.confirm_threshold)
                         if separator.splice_detector_ is not None else
@@ -161,6 +162,10 @@ print(separator.threshold_.method)
 if separator.has_focus_:
     print(f"lexical threshold {separator.lexical_threshold_:.3f} (profile of the seed paragraphs; top terms: "
           + "، ".join(t for t, _ in sorted(separator.lexical_profile_.items(), key=lambda kv: -kv[1])[:10]) + ")")
+if separator.has_focus_:
+    places = separator.focus_places_
+    print(("places of the focus: " + "، ".join(sorted(places.places)) + " (main: " + "، ".join(sorted(places.main_places)) + ")")
+          if places.anchored else "the focus is not anchored in places: where a text happens is not used")
 if separator.splice_detector_ is not None:
     print("splice detector:", {k: v for k, v in separator.splice_detector_.training_.items() if k != "coefficients"})
 label_counts  # lines per label (every line with its label: tables/lines.csv)

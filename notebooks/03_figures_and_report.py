@@ -261,6 +261,15 @@ if lexical:
                      f"TF-IDF cosine {lexical['coherence']} with their own profile; document frequencies from "
                      f"{lexical['documents_counted']} documents)."))
     display(HTML(arabic_block("، ".join(lexical["top_terms"]))))
+places = info.get("focus_places", {})
+if places.get("anchored"):
+    display(Markdown("**Places of the focus** (learnt from the paragraphs closest to it; a glued-in run or a document "
+                     "that names places, none of these, happens elsewhere; a run that names a main place is about the "
+                     "focus): " + ", ".join(f"<bdi>{p}</bdi> {s:.0%}" for p, s in places["most_named"]
+                                            if p in places["places"])
+                     + ". Main: " + ", ".join(f"<bdi>{p}</bdi>" for p in places["main_places"]) + "."))
+elif places:
+    display(Markdown("**Places of the focus:** none named often enough; where a text happens is not used."))
 detector = info.get("splice_detector", {})
 if "glued_examples" in detector:
     learnt = (f"**Splice detector:** learnt on {detector['sample_documents']} documents of this corpus, "

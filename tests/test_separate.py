@@ -36,12 +36,71 @@ def test_a_lone_short_line_off_the_focus_stays_with_its_article():
     assert FocusSeparator._lone_short_lines(np.array([1]), np.array([0.3])).tolist() == [False]
 
 
+def test_a_document_that_happens_elsewhere_is_off_the_focus():
+    # Coverage of the war in Yemen; a report on Derna (Libya) uses the same words of war and
+    # scores on the focus by them (evidence 1.4), but names Libya, never Yemen.
+    texts = ["ومنذ الإطاحة بالنظام السابق سيطر تنظيم القاعدة على مدينة في ليبيا",
+             "ويقول ضابط قديم في الجيش الليبي إن الحرب مستمرة",
+             "واستقبلت المدينة مئات المقاتلين"]
+    segments = pd.DataFrame({"doc": ["d"] * 3, "segment": [1, 2, 3], "line": [1, 3, 5], "start": [0, 80, 160],
+                             "end": [70, 150, 200], "text": texts})
+    separator = FocusSeparator()
+    from toolkit.model.places import FocusPlaces
+    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    marks = separator.place_marks(texts)
+    assert marks[0].tolist() == [False] * 3 and marks[1].tolist() == [True, True, False]
+    labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
+    high = np.full(3, 1.4)
+    assert separator._off_focus_document("d", np.arange(3), np.ones(3), high, high, np.zeros(3, dtype=bool),
+                                         segments, labels, reasons, pieces, marks)
+    assert labels.tolist() == ["insert"] * 3 and "none of them the focus's" in pieces[0]["decision"]
+    # The same words in Aden: the document is on the focus.
+    texts[0] = texts[0].replace("ليبيا", "عدن")
+    labels[:] = "core"
+    assert not separator._off_focus_document("d", np.arange(3), np.ones(3), high, high, np.zeros(3, dtype=bool),
+                                             segments, labels, reasons, [], separator.place_marks(texts))
+
+
+def test_an_off_focus_opening_is_the_article_s_own():
+    # A Gaza article that opens on the power station's taxes (off the focus's words) before it
+    # turns to the occupation: text is glued into an article after its start, so the opening stays.
+    texts = ["محطة كهرباء غزة تتوقف وتطلب من الحكومة إعفاءها من جميع الضرائب",
+             "أعلنت سلطة الطاقة عن توقف محطة توليد الكهرباء عن العمل",
+             "وطالبت سلطة الطاقة بالضغط على سلطات الاحتلال الإسرائيلي",
+             "وقالت إن الاحتلال يمنع إدخال الوقود إلى القطاع"]
+    segments = pd.DataFrame({"doc": ["d"] * 4, "segment": [1, 2, 3, 4], "line": [1, 3, 5, 7],
+                             "start": [0, 70, 140, 210], "end": [60, 130, 200, 260], "text": texts})
+    separator = FocusSeparator()
+    separator.splice_detector_ = None
+    states = np.array([1, 1, 0, 0])
+    labels = np.array(["insert", "insert", "core", "core"], dtype=object)
+    reasons = np.array([""] * 4, dtype=object)
+    pieces = []
+    separator._confirm_runs("d", np.arange(4), states, np.zeros(4, dtype=bool), segments, np.eye(4),
+                            np.array([0.7, 0.6, 1.5, 1.4]), labels, reasons, pieces)
+    assert labels.tolist() == ["core"] * 4 and states.tolist() == [0] * 4
+    assert pieces[0]["decision"] == "core: the article's own opening"
+    # Off, the opening is set aside as the off-focus run it is.
+    separator.opening_stays = False
+    states, labels = np.array([1, 1, 0, 0]), np.array(["insert", "insert", "core", "core"], dtype=object)
+    separator._confirm_runs("d", np.arange(4), states, np.zeros(4, dtype=bool), segments, np.eye(4),
+                            np.array([0.7, 0.6, 1.5, 1.4]), labels, reasons, [])
+    assert labels.tolist() == ["insert", "insert", "core", "core"]
+
+
 @pytest.fixture(scope="module")
 def separated(seed_lines, seed_segments, seed_embeddings, embedder):
     topics = TopicModel(embedder, random_state=42).fit(seed_segments, seed_embeddings).assignments_
     focus = embedder.embed([SEED_FOCUS])[0]
     separator = FocusSeparator().fit(seed_segments, seed_embeddings, topics, seed_lines, focus)
     return separator, line_table(seed_lines, seed_segments, separator.result_, topics)
+
+
+def test_the_seed_coverage_is_anchored_in_its_places(separated):
+    separator, _ = separated
+    places = separator.focus_places_
+    assert places.anchored and {"روسيا", "كوريا الشمالية"} <= places.places
+    assert places.main_places <= places.places and places.main_places & {"روسيا", "كوريا الشمالية"}
 
 
 def test_unrelated_analysis_is_not_core(separated):

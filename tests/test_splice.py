@@ -126,3 +126,32 @@ def test_a_long_document_is_scored_in_blocks_with_the_same_features(fitted, monk
     monkeypatch.setattr(splice, "_BLOCK_CELLS", 7)
     blocked = splice.run_features(long_doc, a, b, detector._lexicon())
     assert np.array_equal(whole, blocked)
+
+
+def test_a_run_that_happens_elsewhere_goes_whatever_its_words(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)
+    p, _ = detector.run_probability(spliced, 4, 7)
+    on_focus = np.full(len(spliced), 2.0)          # the run shares the focus's words...
+    focus_place = np.ones(len(spliced), dtype=bool)
+    other_place = np.zeros(len(spliced), dtype=bool)
+    focus_place[4:7], other_place[4:7] = False, True  # ...but names Libya, its host Yemen
+    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01) == []
+    runs = detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, other_place),
+                              place_threshold=p - 0.01)
+    assert [(r.start, r.stop) for r in runs] == [(4, 7)] and runs[0].evidence["elsewhere"] is True
+    # When the run also names one of the focus's places, where it happens says nothing.
+    focus_place[5] = True
+    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, other_place),
+                              place_threshold=p - 0.01) == []
+
+
+def test_a_run_naming_the_focus_main_place_is_not_cut_for_its_words(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)
+    off_focus = np.full(len(spliced), 2.0)
+    off_focus[4:7] = 0.2
+    main = np.zeros(len(spliced), dtype=bool)
+    assert detector.find_runs(spliced, off_focus, below=1.0, about_focus=main)
+    main[5] = True                                  # one of its paragraphs names Yemen
+    assert detector.find_runs(spliced, off_focus, below=1.0, about_focus=main) == []

@@ -36,12 +36,23 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    lexical evidence is also far below its own article's (at most ``relative_lexical_limit``
    times the rest of the document's) goes from the lower ``relative_splice_threshold``: it
    is another story, though it shares the corpus's general words (forces, talks, the war).
+   **Where it happens** (``toolkit.model.places``): the places the focus's paragraphs name are
+   learnt from the corpus (``focus_places_``). When the focus is anchored in places, a run
+   that names places, none of them the focus's, while the rest of its article names one, goes
+   from the lower ``place_splice_threshold`` whatever its words (a war report from Libya in
+   Yemen coverage); a run that names one of the focus's *main* places is never cut for its
+   words (it is about the focus).
 5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
-   ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, is
-   off the focus as a whole, however similar its embeddings.
-6. **Off-focus runs inside an on-focus article** (step 3) are set aside only when the splice
+   ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, or
+   (``document_places``) that names places, none of them the focus's, is off the focus as a
+   whole, however similar its embeddings.
+6. **Off-focus runs inside an on-focus article** (step 3) stay ``core`` when they keep naming
+   the focus's main places (``main_place_share`` of their paragraphs: a Yemen article's turn
+   to the Yemenis' residence papers); otherwise they are set aside only when the splice
    detector also finds them foreign to their article; a run it finds cohesive with the
    article is the article's own turn to another facet and stays ``core`` (``confirm_runs``).
+   A run that opens the document stays ``core`` (``opening_stays``): the document was judged
+   on the focus as a whole in step 5, and text is glued into an article after its start.
    On corpora under ``min_learning_documents`` documents there is too little to learn from:
    steps 4 and 6 are skipped and step 3 decides.
 7. **Headlines and glued-in articles.** A short headline-like line just before an insert run
@@ -148,6 +159,18 @@ class FocusSeparator:
     confirm_threshold : the splice probability from which an off-focus run (step 6) counts as
         foreign to its article.
     min_learning_documents : documents needed to learn the splice detector.
+    place_splice_threshold : when the focus is anchored in places (``places.FocusPlaces``), a
+        run the splice detector finds foreign from this probability on, that names places but
+        none of the focus's while the rest of its document names one, is set aside whatever its
+        words (a piece from a neighbouring subject happens elsewhere); None: not used.
+    document_places : a document whose own text names places, none of them the focus's (the
+        focus anchored in places), is off the focus as a whole.
+    main_place_share : an off-focus run (step 3) of which at least this share of paragraphs
+        name one of the focus's main places is about the focus and stays; the splice detector's
+        search by the focus's words (step 4) sets aside no run naming them; None: neither.
+    opening_stays : an off-focus run (step 3) that opens a document judged on the focus as a
+        whole (step 5) is the article's own (its headline and lede, or the whole of it): text is
+        glued into an article after its start. Off: such a run is set aside unconfirmed.
     glued_without_focus : without a focus (a mixed collection), set aside the runs the splice
         detector alone finds glued in; off: they are listed for reading and kept (on real news
         most are quotations and a column's own turns; see ``_label_belonging``).
@@ -162,6 +185,7 @@ class FocusSeparator:
     pieces_ : list of dicts describing parts found after related-articles blocks.
     lexicon_, lexical_profile_, lexical_coherence_, lexical_threshold_ : the lexical view.
     splice_detector_ : the fitted ``splice.SpliceDetector`` (None on small corpora).
+    focus_places_ : ``places.FocusPlaces``, the places the focus's paragraphs name.
     """
 
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
@@ -169,6 +193,7 @@ class FocusSeparator:
                  lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
                  splice_threshold=0.95, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
                  relative_lexical_limit=0.3, confirm_threshold=0.8, min_learning_documents=20,
+                 place_splice_threshold=0.6, document_places=True, main_place_share=0.3, opening_stays=True,
                  glued_without_focus=False, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
@@ -189,6 +214,10 @@ class FocusSeparator:
         self.relative_splice_threshold = relative_splice_threshold
         self.relative_lexical_limit = relative_lexical_limit
         self.min_learning_documents = min_learning_documents
+        self.place_splice_threshold = place_splice_threshold
+        self.document_places = document_places
+        self.main_place_share = main_place_share
+        self.opening_stays = opening_stays
         self.glued_without_focus = glued_without_focus
         self.random_state = random_state
 
@@ -264,6 +293,7 @@ class FocusSeparator:
         ``in_profile`` when given) and its coherence, and the splice detector learnt from the
         sample's documents."""
         from .lexical import Lexicon, content_terms, cosine, document_terms
+        from .places import FocusPlaces, known_places
         from .splice import Document, SpliceDetector
 
         segments = _python_text(segments)
@@ -279,6 +309,7 @@ class FocusSeparator:
         seed_scores = [cosine(self.lexicon_.vector(terms[i]), self.lexical_profile_) for i in seeds]
         self.lexical_coherence_ = float(np.median(seed_scores)) if seed_scores else 0.0
         self.lexical_threshold_ = self.lexical_ratio * self.lexical_coherence_
+        self.focus_places_ = FocusPlaces.learn(known_places().find(terms[i]) for i in seeds)
         self.splice_detector_ = None
         if self.confirm_runs and len(by_doc) >= self.min_learning_documents:
             detector = SpliceDetector(threshold=0.5, random_state=self.random_state)
@@ -380,6 +411,7 @@ class FocusSeparator:
         if not self.has_focus_:
             return self._label_belonging(segments, E, lines, related_after)
         evidence, lexical_evidence = self.evidence(scores, segments["text"])
+        place_marks = self.place_marks(segments["text"])
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
             idx = np.sort(idx)
             s, z, w = scores[idx], evidence[idx], weight[idx]
@@ -399,16 +431,16 @@ class FocusSeparator:
                     reasons[i] = (f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
                                   if z[j] >= 1 else
                                   f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
-            glued = self._glued_runs(idx, segments, E, lexical_evidence)
+            glued = self._glued_runs(idx, segments, E, lexical_evidence, place_marks)
             in_glued = np.zeros(len(idx), dtype=bool)
             for run in glued:
                 in_glued[run.start:run.stop] = True
             if self._off_focus_document(doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
-                                        pieces):
+                                        pieces, place_marks):
                 continue
             self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                                        pieces)
-            self._confirm_runs(doc, idx, states, in_glued, segments, E, evidence, labels, reasons, pieces)
+            self._confirm_runs(doc, idx, states, in_glued, segments, E, evidence, labels, reasons, pieces, place_marks)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
 
@@ -441,18 +473,36 @@ class FocusSeparator:
                 lone[j] = True
         return lone
 
+    def place_marks(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Per paragraph: names one of the focus's places, names another place, names one of
+        its main places (None when the focus is not anchored in places or ``focus_places_`` was
+        not learnt)."""
+        from .lexical import content_terms
+        from .places import known_places
+
+        focus_places = getattr(self, "focus_places_", None)
+        if focus_places is None or not focus_places.anchored:
+            return None
+        finder = known_places()
+        marks = [focus_places.marks(finder.find(content_terms(t))) for t in texts]
+        return tuple(np.array([m[k] for m in marks], dtype=bool).reshape(-1) for k in range(3))
+
     def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
-                            pieces) -> bool:
+                            pieces, place_marks=None) -> bool:
         """Whether the document as a whole is off the focus (its glued-in runs aside, which do
         not count for the document's own subject); if so, all its paragraphs become inserts."""
         basis = ~in_glued if (~in_glued).any() and w[~in_glued].sum() > 0 else np.ones(len(idx), dtype=bool)
         weights = np.maximum(w[basis], 1e-9)
         mean = float(np.average(evidence[idx][basis], weights=weights))
         lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6), weights=weights))
-        if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio:
+        elsewhere = (self.document_places and place_marks is not None
+                     and not place_marks[0][idx][basis].any() and place_marks[1][idx][basis].any())
+        if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio and not elsewhere:
             return False
         why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
-               f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}")
+               f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}"
+               if lexical_mean < self.document_lexical_ratio else
+               "it names places, none of them the focus's: another story")
         for i in idx:
             labels[i] = "insert"
             reasons[i] = f"document off the focus ({why}; this paragraph {evidence[i]:.2f})"
@@ -462,7 +512,7 @@ class FocusSeparator:
                        "text": _first_words(segments["text"].iat[idx[0]])})
         return True
 
-    def _glued_runs(self, idx, segments, E, lexical_evidence) -> list:
+    def _glued_runs(self, idx, segments, E, lexical_evidence, place_marks=None) -> list:
         """Runs of the document the splice detector finds glued in from another article and
         whose words are off the focus (mean lexical evidence under 1): a part of the article
         on another facet of the focus shares the focus's words and stays."""
@@ -476,18 +526,26 @@ class FocusSeparator:
         return detector.find_runs(document, None if lexical_evidence is None else lexical_evidence[idx],
                                   below=self.glued_lexical_limit, threshold=self.splice_threshold,
                                   relative_below=self.relative_lexical_limit,
-                                  relative_threshold=self.relative_splice_threshold)
+                                  relative_threshold=self.relative_splice_threshold,
+                                  places=None if place_marks is None else (place_marks[0][idx], place_marks[1][idx]),
+                                  place_threshold=self.place_splice_threshold,
+                                  about_focus=None if place_marks is None or self.main_place_share is None
+                                  else place_marks[2][idx])
 
     def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
                               pieces) -> None:
         for run in glued:
             z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
             l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
-            if run.probability >= self.splice_threshold:
+            host = run.evidence.get("host_focus", float("nan"))
+            if run.probability >= self.splice_threshold and l_run < self.glued_lexical_limit:
                 why = (f"splice probability {run.probability:.2f} >= {self.splice_threshold:.2f}; its words off "
                        f"the focus: lexical evidence {l_run:.2f} < {self.glued_lexical_limit:g}")
+            elif run.evidence.get("elsewhere") and not (l_run < self.glued_lexical_limit
+                                                         and l_run <= self.relative_lexical_limit * host):
+                why = (f"splice probability {run.probability:.2f} >= {self.place_splice_threshold:.2f}; it names "
+                       f"places, none of them the focus's, while its article names the focus's")
             else:
-                host = run.evidence.get("host_focus", float("nan"))
                 why = (f"splice probability {run.probability:.2f} >= {self.relative_splice_threshold:.2f}; its "
                        f"words far less on the focus than its article's: lexical evidence {l_run:.2f} <= "
                        f"{self.relative_lexical_limit:g} x {host:.2f}")
@@ -498,8 +556,10 @@ class FocusSeparator:
             pieces.append(_run_piece(doc, "glued-in run", run, idx, segments, "insert: foreign to its article",
                                      mean_evidence=round(z_run, 3), lexical_evidence=round(l_run, 3)))
 
-    def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces) -> None:
-        """An off-focus run inside an on-focus document stays core unless the splice detector
+    def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces,
+                      place_marks=None) -> None:
+        """An off-focus run inside an on-focus document stays core when it keeps naming the
+        focus's main places (``main_place_share``), and otherwise unless the splice detector
         finds it foreign to the rest of the document (``confirm_runs``). Paragraphs already set
         aside as glued in (``glued``) are not judged again."""
         from .splice import Document
@@ -518,7 +578,35 @@ class FocusSeparator:
             stop = j
             while stop < len(idx) and proposed[stop]:
                 stop += 1
-            if j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
+            named = (float(place_marks[2][idx[j:stop]].mean()) if place_marks is not None
+                     and self.main_place_share is not None else 0.0)
+            if named and named >= self.main_place_share:
+                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
+                               "paragraphs": int(stop - j),
+                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
+                               "decision": (f"core: {named:.0%} of its paragraphs name the focus's main places "
+                                            f"({', '.join(sorted(self.focus_places_.main_places))})"),
+                               "text": _first_words(segments["text"].iat[idx[j]])})
+                for k in range(j, stop):
+                    states[k] = 0
+                    labels[idx[k]] = "core"
+                    reasons[idx[k]] = (f"below the focus by its words but about it: the run names the focus's "
+                                       f"main places in {named:.0%} of its paragraphs")
+            elif j == 0 and self.opening_stays:
+                whole = stop == len(idx)
+                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
+                               "paragraphs": int(stop - j),
+                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
+                               "decision": ("core: the whole document, which is on the focus as a whole"
+                                            if whole else "core: the article's own opening"),
+                               "text": _first_words(segments["text"].iat[idx[j]])})
+                for k in range(j, stop):
+                    states[k] = 0
+                    labels[idx[k]] = "core"
+                    reasons[idx[k]] = (f"evidence {evidence[idx[k]]:.2f} below 1, but " +
+                                       ("the document is on the focus as a whole (step 5)" if whole else
+                                        "the article's own opening: text is glued into an article, after its start"))
+            elif j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
                 pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
                                "paragraphs": int(stop - j),
                                "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),

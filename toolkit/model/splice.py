@@ -377,9 +377,19 @@ class SpliceDetector:
         p = float(self.model_.predict_proba(X[:, _MODEL_COLUMNS])[0, 1])
         return p, {f: round(float(v), 3) for f, v in zip(FEATURES, X[0])}
 
+    @staticmethod
+    def _elsewhere(places: tuple[np.ndarray, np.ndarray], remaining: np.ndarray, a: np.ndarray,
+                   b: np.ndarray) -> np.ndarray:
+        """For runs ``[a, b)`` of the paragraphs ``remaining``: the run names another place and
+        none of the focus's, while the rest of the document names one of the focus's."""
+        focus, other = (np.concatenate([[0], np.cumsum(np.asarray(m, dtype=np.int64)[remaining])]) for m in places)
+        run_focus = focus[b] - focus[a]
+        return (run_focus == 0) & (other[b] - other[a] > 0) & (focus[-1] - run_focus > 0)
+
     def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
                   threshold: float | None = None, relative_below: float | None = None,
-                  relative_threshold: float | None = None) -> list[Run]:
+                  relative_threshold: float | None = None, places: tuple[np.ndarray, np.ndarray] | None = None,
+                  place_threshold: float | None = None, about_focus: np.ndarray | None = None) -> list[Run]:
         """The runs of ``doc`` set aside as foreign, in document order.
 
         ``focus_evidence`` (one value per paragraph): when given, only a run whose mean is
@@ -391,6 +401,14 @@ class SpliceDetector:
         probability ``relative_threshold``: a piece far less about the focus than the article
         it sits in, and foreign-looking to it, is another story even when the corpus's words
         of the focus are common enough to reach ``below``.
+        ``places``, ``place_threshold``: per paragraph, whether it names one of the focus's places
+        and whether it names another place (``places.FocusPlaces.marks``). A run that names
+        places, none of them the focus's, in a document whose rest names one of the focus's is
+        set aside from the probability ``place_threshold``, whatever its words: another story,
+        happening somewhere else.
+        ``about_focus``: per paragraph, whether it names one of the focus's main places; a run
+        with such a paragraph is not set aside for its words (it is about the focus; a part
+        of the article far from its words is no reason to cut the paragraphs around it either).
         """
         if self.model_ is None:
             return []
@@ -414,6 +432,12 @@ class SpliceDetector:
                 off = run_mean < below
                 accepted = off & (accepted | (relative & (p >= (relative_threshold or 0))
                                               & (run_mean <= (relative_below or 0) * host_mean)))
+                if about_focus is not None:
+                    named = np.concatenate([[0], np.cumsum(np.asarray(about_focus, dtype=np.int64)[remaining])])
+                    accepted &= (named[b] - named[a]) == 0
+            if places is not None and place_threshold is not None and len(p):
+                elsewhere = self._elsewhere(places, remaining, a, b)
+                accepted = accepted | (elsewhere & (p >= place_threshold))
             if not len(p) or not accepted.any():
                 break
             p = np.where(accepted, p, -1.0)
@@ -423,6 +447,8 @@ class SpliceDetector:
             evidence = {f: round(float(v), 3) for f, v in zip(FEATURES, X)}
             if run_mean is not None:
                 evidence.update(run_focus=round(float(run_mean[best]), 3), host_focus=round(float(host_mean[best]), 3))
+            if places is not None:
+                evidence["elsewhere"] = bool(self._elsewhere(places, remaining, a[best:best + 1], b[best:best + 1])[0])
             runs.append(Run(int(remaining[start]), int(remaining[stop - 1]) + 1, round(float(p[best]), 4), evidence))
             remaining = np.concatenate([remaining[:start], remaining[stop:]])
         return sorted(runs, key=lambda r: r.start)
