@@ -61,6 +61,28 @@ def test_a_document_that_happens_elsewhere_is_off_the_focus():
                                              segments, labels, reasons, [], separator.place_marks(texts))
 
 
+def test_a_document_off_the_focus_s_words_that_keeps_naming_its_main_place_stays():
+    # Yemen coverage; an article on the Yemenis' residence papers in Jazan uses none of the
+    # war's words (evidence 0.5) but names Yemenis throughout.
+    texts = ["تصحيح أوضاع 55 ألف يمني وإنجاز المعاملة في 5 دقائق",
+             "كشفت جوازات منطقة جازان عن تصحيح أوضاع اليمنيين ومنحهم بطاقة هوية زائر",
+             "وقال الناطق الإعلامي للجوازات إن العمل مستمر"]
+    segments = pd.DataFrame({"doc": ["d"] * 3, "segment": [1, 2, 3], "line": [1, 3, 5], "start": [0, 60, 140],
+                             "end": [50, 130, 190], "text": texts})
+    from toolkit.model.places import FocusPlaces
+    separator = FocusSeparator()
+    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    low = np.full(3, 0.5)
+    labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
+    assert not separator._off_focus_document("d", np.arange(3), np.ones(3), low, low, np.zeros(3, dtype=bool),
+                                             segments, labels, reasons, pieces, separator.place_marks(texts))
+    assert labels.tolist() == ["core"] * 3 and pieces[0]["decision"].startswith("core: 67% of its paragraphs")
+    # Without the places (main_place_share None) its words decide: off the focus.
+    separator.main_place_share = None
+    assert separator._off_focus_document("d", np.arange(3), np.ones(3), low, low, np.zeros(3, dtype=bool),
+                                         segments, labels, reasons, [], separator.place_marks(texts))
+
+
 def test_an_off_focus_opening_is_the_article_s_own():
     # A Gaza article that opens on the power station's taxes (off the focus's words) before it
     # turns to the occupation: text is glued into an article after its start, so the opening stays.

@@ -45,7 +45,8 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
 5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
    ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, or
    (``document_places``) that names places, none of them the focus's, is off the focus as a
-   whole, however similar its embeddings.
+   whole, however similar its embeddings; but a document whose paragraphs keep naming the
+   focus's main places (``main_place_share`` of them) is on the focus, whatever its words.
 6. **Off-focus runs inside an on-focus article** (step 3) stay ``core`` when they keep naming
    the focus's main places (``main_place_share`` of their paragraphs: a Yemen article's turn
    to the Yemenis' residence papers); otherwise they are set aside only when the splice
@@ -165,9 +166,10 @@ class FocusSeparator:
         words (a piece from a neighbouring subject happens elsewhere); None: not used.
     document_places : a document whose own text names places, none of them the focus's (the
         focus anchored in places), is off the focus as a whole.
-    main_place_share : an off-focus run (step 3) of which at least this share of paragraphs
-        name one of the focus's main places is about the focus and stays; the splice detector's
-        search by the focus's words (step 4) sets aside no run naming them; None: neither.
+    main_place_share : a document off the focus's words (step 5) or an off-focus run (step 3)
+        of which at least this share of paragraphs name one of the focus's main places is about
+        the focus and stays; the splice detector's search by the focus's words (step 4) sets
+        aside no run naming them; None: none of the three.
     opening_stays : an off-focus run (step 3) that opens a document judged on the focus as a
         whole (step 5) is the article's own (its headline and lede, or the whole of it): text is
         glued into an article after its start. Off: such a run is set aside unconfirmed.
@@ -498,6 +500,18 @@ class FocusSeparator:
         elsewhere = (self.document_places and place_marks is not None
                      and not place_marks[0][idx][basis].any() and place_marks[1][idx][basis].any())
         if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio and not elsewhere:
+            return False
+        named = (float(place_marks[2][idx][basis].mean()) if place_marks is not None
+                 and self.main_place_share is not None else 0.0)
+        if named and named >= self.main_place_share:
+            # Its words are off the focus, but it keeps naming the focus's main places: about the
+            # focus (a Yemen article on the Yemenis' residence papers).
+            pieces.append({"doc": doc, "kind": "document off the focus's words",
+                           "first_line": int(segments["line"].iat[idx[0]]), "paragraphs": int(len(idx)),
+                           "mean_evidence": round(mean, 3), "lexical_evidence": round(lexical_mean, 3),
+                           "decision": (f"core: {named:.0%} of its paragraphs name the focus's main places "
+                                        f"({', '.join(sorted(self.focus_places_.main_places))})"),
+                           "text": _first_words(segments["text"].iat[idx[0]])})
             return False
         why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
                f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}"
