@@ -134,15 +134,21 @@ def test_a_run_that_happens_elsewhere_goes_whatever_its_words(fitted):
     p, _ = detector.run_probability(spliced, 4, 7)
     on_focus = np.full(len(spliced), 2.0)          # the run shares the focus's words...
     focus_place = np.ones(len(spliced), dtype=bool)
-    other_place = np.zeros(len(spliced), dtype=bool)
-    focus_place[4:7], other_place[4:7] = False, True  # ...but names Libya, its host Yemen
+    libya = [()] * len(spliced)
+    focus_place[4:7] = False                       # ...but names Libya, its host Yemen
+    libya[4:7] = [("ليبيا",)] * 3
     assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01) == []
-    runs = detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, other_place),
+    runs = detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, libya),
                               place_threshold=p - 0.01)
     assert [(r.start, r.stop) for r in runs] == [(4, 7)] and runs[0].evidence["elsewhere"] is True
+    # A place its host names too is the article's own story's place (a town of the focus's country).
+    host_names_it = list(libya)
+    host_names_it[1] = ("ليبيا",)
+    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, host_names_it),
+                              place_threshold=p - 0.01) == []
     # When the run also names one of the focus's places, where it happens says nothing.
     focus_place[5] = True
-    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, other_place),
+    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, libya),
                               place_threshold=p - 0.01) == []
 
 

@@ -475,10 +475,10 @@ class FocusSeparator:
                 lone[j] = True
         return lone
 
-    def place_marks(self, texts) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def place_marks(self, texts) -> tuple | None:
         """Per paragraph: names one of the focus's places, names another place, names one of
-        its main places (None when the focus is not anchored in places or ``focus_places_`` was
-        not learnt)."""
+        its main places (three bool arrays), and the other places it names (a list of tuples);
+        None when the focus is not anchored in places or ``focus_places_`` was not learnt."""
         from .lexical import content_terms
         from .places import known_places
 
@@ -486,8 +486,10 @@ class FocusSeparator:
         if focus_places is None or not focus_places.anchored:
             return None
         finder = known_places()
-        marks = [focus_places.marks(finder.find(content_terms(t))) for t in texts]
-        return tuple(np.array([m[k] for m in marks], dtype=bool).reshape(-1) for k in range(3))
+        named = [finder.find(content_terms(t)) for t in texts]
+        marks = [focus_places.marks(n) for n in named]
+        others = [tuple(p for p in n if not focus_places.is_focus_place(p)) for n in named]
+        return (*(np.array([m[k] for m in marks], dtype=bool).reshape(-1) for k in range(3)), others)
 
     def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
                             pieces, place_marks=None) -> bool:
@@ -541,7 +543,8 @@ class FocusSeparator:
                                   below=self.glued_lexical_limit, threshold=self.splice_threshold,
                                   relative_below=self.relative_lexical_limit,
                                   relative_threshold=self.relative_splice_threshold,
-                                  places=None if place_marks is None else (place_marks[0][idx], place_marks[1][idx]),
+                                  places=None if place_marks is None else (place_marks[0][idx],
+                                                                            [place_marks[3][i] for i in idx]),
                                   place_threshold=self.place_splice_threshold,
                                   about_focus=None if place_marks is None or self.main_place_share is None
                                   else place_marks[2][idx])

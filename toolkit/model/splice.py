@@ -378,17 +378,32 @@ class SpliceDetector:
         return p, {f: round(float(v), 3) for f, v in zip(FEATURES, X[0])}
 
     @staticmethod
-    def _elsewhere(places: tuple[np.ndarray, np.ndarray], remaining: np.ndarray, a: np.ndarray,
+    def _elsewhere(places: tuple[np.ndarray, list], remaining: np.ndarray, a: np.ndarray,
                    b: np.ndarray) -> np.ndarray:
-        """For runs ``[a, b)`` of the paragraphs ``remaining``: the run names another place and
-        none of the focus's, while the rest of the document names one of the focus's."""
-        focus, other = (np.concatenate([[0], np.cumsum(np.asarray(m, dtype=np.int64)[remaining])]) for m in places)
+        """For runs ``[a, b)`` of the paragraphs ``remaining``: the run names other places than
+        the focus's, none of which the rest of the document names (a town of the focus's
+        country that the article names elsewhere is its own story's place), and none of the
+        focus's places, while the rest of the document names one of the focus's."""
+        focus_marks, other_places = places
+        focus = np.concatenate([[0], np.cumsum(np.asarray(focus_marks, dtype=np.int64)[remaining])])
         run_focus = focus[b] - focus[a]
-        return (run_focus == 0) & (other[b] - other[a] > 0) & (focus[-1] - run_focus > 0)
+        named = [other_places[i] for i in remaining]
+        vocabulary = sorted({p for ps in named for p in ps})
+        if not vocabulary:
+            return np.zeros(len(a), dtype=bool)
+        column = {p: j for j, p in enumerate(vocabulary)}
+        present = np.zeros((len(named), len(vocabulary)), dtype=np.int64)
+        for i, ps in enumerate(named):
+            present[i, [column[p] for p in ps]] = 1
+        cum = np.vstack([np.zeros((1, len(vocabulary)), dtype=np.int64), present.cumsum(axis=0)])
+        in_run = (cum[b] - cum[a]) > 0
+        in_rest = (cum[a] + (cum[-1] - cum[b])) > 0
+        shared = (in_run & in_rest).any(axis=1)
+        return (run_focus == 0) & in_run.any(axis=1) & ~shared & (focus[-1] - run_focus > 0)
 
     def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
                   threshold: float | None = None, relative_below: float | None = None,
-                  relative_threshold: float | None = None, places: tuple[np.ndarray, np.ndarray] | None = None,
+                  relative_threshold: float | None = None, places: tuple[np.ndarray, list] | None = None,
                   place_threshold: float | None = None, about_focus: np.ndarray | None = None) -> list[Run]:
         """The runs of ``doc`` set aside as foreign, in document order.
 
@@ -402,10 +417,10 @@ class SpliceDetector:
         it sits in, and foreign-looking to it, is another story even when the corpus's words
         of the focus are common enough to reach ``below``.
         ``places``, ``place_threshold``: per paragraph, whether it names one of the focus's places
-        and whether it names another place (``places.FocusPlaces.marks``). A run that names
-        places, none of them the focus's, in a document whose rest names one of the focus's is
-        set aside from the probability ``place_threshold``, whatever its words: another story,
-        happening somewhere else.
+        and which other places it names (``places.FocusPlaces``). A run that names places, none
+        of them the focus's nor named in the rest of the document, in a document whose rest
+        names one of the focus's, is set aside from the probability ``place_threshold``,
+        whatever its words: another story, happening somewhere else.
         ``about_focus``: per paragraph, whether it names one of the focus's main places; a run
         with such a paragraph is not set aside for its words (it is about the focus; a part
         of the article far from its words is no reason to cut the paragraphs around it either).
