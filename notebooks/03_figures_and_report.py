@@ -264,9 +264,9 @@ if lexical:
 places = info.get("focus_places", {})
 if places.get("anchored"):
     display(Markdown("**Places of the focus** (learnt from the paragraphs closest to it; a glued-in run or a document "
-                     "that names places, none of these, happens elsewhere; a run that names a main place is about the "
-                     "focus): " + ", ".join(f"<bdi>{p}</bdi> {s:.0%}" for p, s in places["most_named"]
-                                            if p in places["places"])
+                     "that names places, none of these, happens elsewhere; a run or a document that keeps naming a main "
+                     "place is about the focus, whatever its words): "
+                     + ", ".join(f"<bdi>{p}</bdi> {s:.0%}" for p, s in places["places"])
                      + ". Main: " + ", ".join(f"<bdi>{p}</bdi>" for p in places["main_places"]) + "."))
 elif places:
     display(Markdown("**Places of the focus:** none named often enough; where a text happens is not used."))

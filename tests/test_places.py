@@ -55,3 +55,15 @@ def test_a_focus_not_anchored_in_places():
     paragraphs = [(p,) for p in ("السعودية", "روسيا", "إيران", "العراق", "الولايات المتحدة")] + [()] * 35
     assert not FocusPlaces.learn(paragraphs).anchored
     assert not FocusPlaces.learn([]).anchored
+
+
+def test_too_few_focus_paragraphs_to_anchor_it():
+    # On ten paragraphs one mention is 10 %: nothing is learnt from so little.
+    assert not FocusPlaces.learn([("اليمن",)] * 10).anchored
+    assert FocusPlaces.learn([("اليمن",)] * 20).anchored
+
+
+def test_what_was_learnt_is_recorded():
+    record = FocusPlaces.learn([("اليمن",)] * 8 + [("اليمن", "السعودية")] * 3 + [()] * 9).record()
+    assert record["places"] == [["اليمن", 0.55], ["السعودية", 0.15]] and record["main_places"] == ["اليمن"]
+    assert record["paragraphs"] == 20 and record["place_names"].startswith("CLDR via babel")

@@ -59,6 +59,16 @@ def test_a_document_that_happens_elsewhere_is_off_the_focus():
     labels[:] = "core"
     assert not separator._off_focus_document("d", np.arange(3), np.ones(3), high, high, np.zeros(3, dtype=bool),
                                              segments, labels, reasons, [], separator.place_marks(texts))
+    assert labels.tolist() == ["core"] * 3
+    # One passing mention of another place (the envoy flew to Geneva) in an article naming no
+    # place of the focus is not another story: a third of its paragraphs must name one.
+    talks = ["وصل المبعوث الأممي إلى جنيف لبدء المشاورات", "وقال المبعوث إن الحوار مستمر بين الأطراف",
+             "وأكد الحوثيون مشاركتهم في المشاورات", "وتستمر المشاورات أسبوعا"]
+    four = pd.DataFrame({"doc": ["d"] * 4, "segment": [1, 2, 3, 4], "line": [1, 3, 5, 7], "start": [0, 50, 100, 150],
+                         "end": [40, 90, 140, 190], "text": talks})
+    assert not separator._off_focus_document("d", np.arange(4), np.ones(4), np.full(4, 1.4), np.full(4, 1.4),
+                                             np.zeros(4, dtype=bool), four, np.array(["core"] * 4, dtype=object),
+                                             np.array([""] * 4, dtype=object), [], separator.place_marks(talks))
 
 
 def test_a_document_off_the_focus_s_words_that_keeps_naming_its_main_place_stays():

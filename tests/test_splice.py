@@ -141,11 +141,15 @@ def test_a_run_that_happens_elsewhere_goes_whatever_its_words(fitted):
     runs = detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, libya),
                               place_threshold=p - 0.01)
     assert [(r.start, r.stop) for r in runs] == [(4, 7)] and runs[0].evidence["elsewhere"] is True
+    assert runs[0].evidence["rule"] == "elsewhere"
     # A place its host names too is the article's own story's place (a town of the focus's country).
     host_names_it = list(libya)
     host_names_it[1] = ("ليبيا",)
     assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, host_names_it),
                               place_threshold=p - 0.01) == []
+    # A host that names none of the focus's places gives the run's places nothing to differ from.
+    assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01,
+                              places=(np.zeros(len(spliced), dtype=bool), libya), place_threshold=p - 0.01) == []
     # When the run also names one of the focus's places, where it happens says nothing.
     focus_place[5] = True
     assert detector.find_runs(spliced, on_focus, below=1.0, threshold=1.01, places=(focus_place, libya),

@@ -75,10 +75,13 @@ class PlaceNames:
 @lru_cache(maxsize=1)
 def known_places() -> PlaceNames:
     """Places from CLDR (less its ordinary words) and the gazetteer's places, built once per
-    process. A city is reported as its country (CLDR's time-zone cities with their zone's
-    territory; the gazetteer's capitals are variants of their country), so that القاهرة and مصري
-    both say Egypt; a country CLDR spells otherwise than the gazetteer (المملكة العربية السعودية)
-    is reported under the gazetteer's name."""
+    process. CLDR's time-zone cities are reported as their zone's country, so that القاهرة and
+    مصري both say Egypt; the gazetteer's cities are reported as their country where they are
+    its variants (صنعاء، عدن under اليمن) and under their own name where they are entries of
+    their own (جدة، موسكو، جنيف). A country CLDR spells otherwise than the gazetteer (المملكة
+    العربية السعودية) is reported under the gazetteer's name. Known ambiguities, after
+    orthography is folded: عمان is Oman, not Amman; اليمنى ("right", of a side) reads as
+    Yemeni; صلاة المغرب (the sunset prayer) names Morocco."""
     from ..corpus.normalize import normalize_arabic
     from ..findings.actors import cldr_places, load_gazetteer, load_patterns
 
@@ -169,6 +172,8 @@ class FocusPlaces:
     relative_share: float = 0.1
     anchor_share: float = 0.15
     main_share: float = 0.5
+    min_paragraphs: int = 20
+    paragraphs: int = 0
 
     def __post_init__(self):
         top = max(self.share.values(), default=0.0)
@@ -184,11 +189,14 @@ class FocusPlaces:
             n += 1
             counts.update(set(places))
         share = {p: round(c / n, 6) for p, c in sorted(counts.items())} if n else {}
-        return cls(share, **kwargs)
+        return cls(share, paragraphs=n, **kwargs)
 
     @property
     def anchored(self) -> bool:
-        return bool(self.share) and max(self.share.values()) >= self.anchor_share
+        """Whether the focus's paragraphs (``min_paragraphs`` at least: on fewer, one mention
+        would make a place the focus's) name one place often (``anchor_share``)."""
+        return (self.paragraphs >= self.min_paragraphs and bool(self.share)
+                and max(self.share.values()) >= self.anchor_share)
 
     def is_focus_place(self, place: str) -> bool:
         return place in self.places
@@ -204,8 +212,14 @@ class FocusPlaces:
 
     def record(self) -> dict:
         """What was learnt, for the manifest and the report."""
-        return {"anchored": self.anchored, "places": sorted(self.places), "main_places": sorted(self.main_places),
+        import babel
+
+        focus = sorted(self.places, key=lambda p: (-self.share[p], p))
+        return {"anchored": self.anchored, "paragraphs": self.paragraphs,
+                "places": [[p, round(self.share[p], 3)] for p in focus], "main_places": sorted(self.main_places),
                 "most_named": [[p, round(v, 3)] for p, v in self.top()],
-                "rule": (f"a place is the focus's when {self.min_share:.0%} of the focus's paragraphs and at least "
-                         f"{self.relative_share:g} x as many as name its most named place name it; main: "
-                         f"{self.main_share:g} x; used only when the most named place reaches {self.anchor_share:.0%}")}
+                "rule": (f"a place is the focus's when at least {self.min_share:.0%} of the focus's paragraphs name "
+                         f"it, and at least {self.relative_share:g} times as many as name its most named place; a "
+                         f"main place, at least {self.main_share:g} times as many; places are used only when the "
+                         f"most named one is in {self.anchor_share:.0%} of {self.min_paragraphs} or more paragraphs"),
+                "place_names": f"CLDR via babel {babel.__version__}, resources/actors.csv"}

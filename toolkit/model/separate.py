@@ -55,7 +55,9 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    A run that opens the document stays ``core`` (``opening_stays``): the document was judged
    on the focus as a whole in step 5, and text is glued into an article after its start.
    On corpora under ``min_learning_documents`` documents there is too little to learn from:
-   steps 4 and 6 are skipped and step 3 decides.
+   the splice detector's search (step 4) and its confirmation of off-focus runs (step 6) are
+   skipped and step 3 decides, but for the places' rules and the opening, which need no
+   detector.
 7. **Headlines and glued-in articles.** A short headline-like line just before an insert run
    is the run's own headline and joins it. Text after a related-articles block in the middle
    of a document is the page's next article unless it continues the first: its centroid must
@@ -164,8 +166,9 @@ class FocusSeparator:
         run the splice detector finds foreign from this probability on, that names places but
         none of the focus's while the rest of its document names one, is set aside whatever its
         words (a piece from a neighbouring subject happens elsewhere); None: not used.
-    document_places : a document whose own text names places, none of them the focus's (the
-        focus anchored in places), is off the focus as a whole.
+    document_places : a document whose own text names places, none of them the focus's, in a
+        third of its paragraphs or more (``main_place_share``; the focus anchored in places), is
+        off the focus as a whole.
     main_place_share : a document off the focus's words (step 5) or an off-focus run (step 3)
         of which at least this share of paragraphs name one of the focus's main places is about
         the focus and stays; the splice detector's search by the focus's words (step 4) sets
@@ -494,13 +497,18 @@ class FocusSeparator:
     def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
                             pieces, place_marks=None) -> bool:
         """Whether the document as a whole is off the focus (its glued-in runs aside, which do
-        not count for the document's own subject); if so, all its paragraphs become inserts."""
+        not count for the document's own subject): by its evidence, its words, or its places
+        (``document_places``), unless it keeps naming the focus's main places
+        (``main_place_share``); if so, all its paragraphs become inserts."""
         basis = ~in_glued if (~in_glued).any() and w[~in_glued].sum() > 0 else np.ones(len(idx), dtype=bool)
         weights = np.maximum(w[basis], 1e-9)
         mean = float(np.average(evidence[idx][basis], weights=weights))
         lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6), weights=weights))
+        # Another story happens elsewhere throughout, not in one passing mention (the envoy flew
+        # to Geneva): a third of its paragraphs (main_place_share) name other places.
         elsewhere = (self.document_places and place_marks is not None
-                     and not place_marks[0][idx][basis].any() and place_marks[1][idx][basis].any())
+                     and not place_marks[0][idx][basis].any()
+                     and place_marks[1][idx][basis].mean() >= (self.main_place_share or 0.0))
         if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio and not elsewhere:
             return False
         named = (float(place_marks[2][idx][basis].mean()) if place_marks is not None
@@ -530,8 +538,10 @@ class FocusSeparator:
 
     def _glued_runs(self, idx, segments, E, lexical_evidence, place_marks=None) -> list:
         """Runs of the document the splice detector finds glued in from another article and
-        whose words are off the focus (mean lexical evidence under 1): a part of the article
-        on another facet of the focus shares the focus's words and stays."""
+        whose words are off the focus (mean lexical evidence under 1: a part of the article on
+        another facet of the focus shares the focus's words and stays), or that happen elsewhere
+        (``place_marks``: see ``splice.SpliceDetector.find_runs``); none naming a main place of
+        the focus is set aside for its words."""
         from .splice import Document
 
         detector = getattr(self, "splice_detector_", None)
@@ -555,13 +565,13 @@ class FocusSeparator:
             z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
             l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
             host = run.evidence.get("host_focus", float("nan"))
-            if run.probability >= self.splice_threshold and l_run < self.glued_lexical_limit:
+            rule = run.evidence.get("rule", "splice")
+            if rule == "splice":
                 why = (f"splice probability {run.probability:.2f} >= {self.splice_threshold:.2f}; its words off "
                        f"the focus: lexical evidence {l_run:.2f} < {self.glued_lexical_limit:g}")
-            elif run.evidence.get("elsewhere") and not (l_run < self.glued_lexical_limit
-                                                         and l_run <= self.relative_lexical_limit * host):
+            elif rule == "elsewhere":
                 why = (f"splice probability {run.probability:.2f} >= {self.place_splice_threshold:.2f}; it names "
-                       f"places, none of them the focus's, while its article names the focus's")
+                       f"places, none of them the focus's nor named elsewhere in its article, which names the focus's")
             else:
                 why = (f"splice probability {run.probability:.2f} >= {self.relative_splice_threshold:.2f}; its "
                        f"words far less on the focus than its article's: lexical evidence {l_run:.2f} <= "
@@ -576,9 +586,10 @@ class FocusSeparator:
     def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces,
                       place_marks=None) -> None:
         """An off-focus run inside an on-focus document stays core when it keeps naming the
-        focus's main places (``main_place_share``), and otherwise unless the splice detector
-        finds it foreign to the rest of the document (``confirm_runs``). Paragraphs already set
-        aside as glued in (``glued``) are not judged again."""
+        focus's main places (``main_place_share``) or opens the document (``opening_stays``),
+        and otherwise unless the splice detector finds it foreign to the rest of the document
+        (``confirm_runs``). Paragraphs already set aside as glued in (``glued``) are not judged
+        again."""
         from .splice import Document
 
         detector = getattr(self, "splice_detector_", None)

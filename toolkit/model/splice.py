@@ -389,17 +389,23 @@ class SpliceDetector:
         run_focus = focus[b] - focus[a]
         named = [other_places[i] for i in remaining]
         vocabulary = sorted({p for ps in named for p in ps})
+        out = np.zeros(len(a), dtype=bool)
         if not vocabulary:
-            return np.zeros(len(a), dtype=bool)
+            return out
         column = {p: j for j, p in enumerate(vocabulary)}
-        present = np.zeros((len(named), len(vocabulary)), dtype=np.int64)
+        present = np.zeros((len(named), len(vocabulary)), dtype=np.int32)
         for i, ps in enumerate(named):
             present[i, [column[p] for p in ps]] = 1
-        cum = np.vstack([np.zeros((1, len(vocabulary)), dtype=np.int64), present.cumsum(axis=0)])
-        in_run = (cum[b] - cum[a]) > 0
-        in_rest = (cum[a] + (cum[-1] - cum[b])) > 0
-        shared = (in_run & in_rest).any(axis=1)
-        return (run_focus == 0) & in_run.any(axis=1) & ~shared & (focus[-1] - run_focus > 0)
+        cum = np.vstack([np.zeros((1, len(vocabulary)), dtype=np.int32), present.cumsum(axis=0, dtype=np.int32)])
+        candidate = (run_focus == 0) & (focus[-1] - run_focus > 0)
+        # In blocks of runs, as _shared_term_share: a long page has ~10^5 candidate runs.
+        step = max(1, _BLOCK_CELLS // len(vocabulary))
+        for lo in range(0, len(a), step):
+            ra, rb = a[lo:lo + step], b[lo:lo + step]
+            in_run = (cum[rb] - cum[ra]) > 0
+            in_rest = (cum[ra] + (cum[-1] - cum[rb])) > 0
+            out[lo:lo + step] = in_run.any(axis=1) & ~(in_run & in_rest).any(axis=1)
+        return out & candidate
 
     def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
                   threshold: float | None = None, relative_below: float | None = None,
@@ -437,6 +443,9 @@ class SpliceDetector:
                 break
             p, a, b = self._scores(part)
             accepted = p >= threshold
+            # Which rule set each run aside, for its reason: "splice" (the threshold, its words off
+            # the focus), "relative" (far less on the focus than its article), "elsewhere" (places).
+            rule = np.full(len(p), "splice", dtype=object)
             run_mean = host_mean = None
             if focus_evidence is not None and len(p):
                 z = np.minimum(np.asarray(focus_evidence, dtype=np.float64)[remaining], 1e6)
@@ -445,14 +454,19 @@ class SpliceDetector:
                 run_mean = run_sum / (b - a)
                 host_mean = (cum[-1] - run_sum) / np.maximum(len(z) - (b - a), 1)
                 off = run_mean < below
-                accepted = off & (accepted | (relative & (p >= (relative_threshold or 0))
-                                              & (run_mean <= (relative_below or 0) * host_mean)))
+                by_relative = (relative & (p >= (relative_threshold or 0))
+                               & (run_mean <= (relative_below or 0) * host_mean))
+                rule = np.where(accepted, "splice", "relative")
+                accepted = off & (accepted | by_relative)
                 if about_focus is not None:
                     named = np.concatenate([[0], np.cumsum(np.asarray(about_focus, dtype=np.int64)[remaining])])
                     accepted &= (named[b] - named[a]) == 0
-            if places is not None and place_threshold is not None and len(p):
-                elsewhere = self._elsewhere(places, remaining, a, b)
-                accepted = accepted | (elsewhere & (p >= place_threshold))
+            elsewhere = (self._elsewhere(places, remaining, a, b) if places is not None and len(p)
+                         else np.zeros(len(p), dtype=bool))
+            if place_threshold is not None:
+                by_place = elsewhere & (p >= place_threshold) & ~accepted
+                rule = np.where(by_place, "elsewhere", rule)
+                accepted = accepted | by_place
             if not len(p) or not accepted.any():
                 break
             p = np.where(accepted, p, -1.0)
@@ -463,7 +477,8 @@ class SpliceDetector:
             if run_mean is not None:
                 evidence.update(run_focus=round(float(run_mean[best]), 3), host_focus=round(float(host_mean[best]), 3))
             if places is not None:
-                evidence["elsewhere"] = bool(self._elsewhere(places, remaining, a[best:best + 1], b[best:best + 1])[0])
+                evidence["elsewhere"] = bool(elsewhere[best])
+            evidence["rule"] = str(rule[best])
             runs.append(Run(int(remaining[start]), int(remaining[stop - 1]) + 1, round(float(p[best]), 4), evidence))
             remaining = np.concatenate([remaining[:start], remaining[stop:]])
         return sorted(runs, key=lambda r: r.start)
