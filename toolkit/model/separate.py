@@ -444,7 +444,7 @@ class FocusSeparator:
                                         pieces, place_marks):
                 continue
             self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
-                                       pieces)
+                                       pieces, place_marks)
             self._confirm_runs(doc, idx, states, in_glued, segments, E, evidence, labels, reasons, pieces, place_marks)
             self._attach_headlines(idx, states, segments, labels, reasons)
             self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
@@ -560,7 +560,7 @@ class FocusSeparator:
                                   else place_marks[2][idx])
 
     def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
-                              pieces) -> None:
+                              pieces, place_marks=None) -> None:
         for run in glued:
             z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
             l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
@@ -570,8 +570,10 @@ class FocusSeparator:
                 why = (f"splice probability {run.probability:.2f} >= {self.splice_threshold:.2f}; its words off "
                        f"the focus: lexical evidence {l_run:.2f} < {self.glued_lexical_limit:g}")
             elif rule == "elsewhere":
+                named = sorted({p for i in idx[run.start:run.stop] for p in place_marks[3][i]}) if place_marks else []
                 why = (f"splice probability {run.probability:.2f} >= {self.place_splice_threshold:.2f}; it names "
-                       f"places, none of them the focus's nor named elsewhere in its article, which names the focus's")
+                       f"{'، '.join(named) or 'places'}, none of them the focus's nor named elsewhere in its "
+                       f"article, which names the focus's")
             else:
                 why = (f"splice probability {run.probability:.2f} >= {self.relative_splice_threshold:.2f}; its "
                        f"words far less on the focus than its article's: lexical evidence {l_run:.2f} <= "
@@ -580,7 +582,10 @@ class FocusSeparator:
                 states[j] = 1
                 labels[idx[j]] = "insert"
                 reasons[idx[j]] = f"glued in from another article ({why})"
-            pieces.append(_run_piece(doc, "glued-in run", run, idx, segments, "insert: foreign to its article",
+            decided = {"splice": "its words off the focus", "elsewhere": "it happens elsewhere"}.get(
+                rule, "far less on the focus than its article")
+            pieces.append(_run_piece(doc, "glued-in run", run, idx, segments,
+                                     f"insert: foreign to its article, {decided} ({why})",
                                      mean_evidence=round(z_run, 3), lexical_evidence=round(l_run, 3)))
 
     def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces,
