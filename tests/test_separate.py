@@ -36,17 +36,30 @@ def test_a_lone_short_line_off_the_focus_stays_with_its_article():
     assert FocusSeparator._lone_short_lines(np.array([1]), np.array([0.3])).tolist() == [False]
 
 
+def _paragraphs(texts, starts):
+    """One document's paragraphs as ``schema.SEGMENTS`` rows (lines 1, 3, 5, ...)."""
+    n = len(texts)
+    return pd.DataFrame({"doc": ["d"] * n, "segment": list(range(1, n + 1)), "line": list(range(1, 2 * n, 2)),
+                         "start": starts, "end": [a + len(t) for a, t in zip(starts, texts)], "text": texts})
+
+
+def _yemen_separator():
+    """A separator whose focus (the war in Yemen) names Yemen in most of its paragraphs."""
+    from toolkit.model.places import FocusPlaces
+
+    separator = FocusSeparator()
+    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    return separator
+
+
 def test_a_document_that_happens_elsewhere_is_off_the_focus():
     # Coverage of the war in Yemen; a report on Derna (Libya) uses the same words of war and
     # scores on the focus by them (evidence 1.4), but names Libya, never Yemen.
     texts = ["ومنذ الإطاحة بالنظام السابق سيطر تنظيم القاعدة على مدينة في ليبيا",
              "ويقول ضابط قديم في الجيش الليبي إن الحرب مستمرة",
              "واستقبلت المدينة مئات المقاتلين"]
-    segments = pd.DataFrame({"doc": ["d"] * 3, "segment": [1, 2, 3], "line": [1, 3, 5], "start": [0, 80, 160],
-                             "end": [70, 150, 200], "text": texts})
-    separator = FocusSeparator()
-    from toolkit.model.places import FocusPlaces
-    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    segments = _paragraphs(texts, [0, 80, 160])
+    separator = _yemen_separator()
     marks = separator.place_marks(texts)
     assert marks[0].tolist() == [False] * 3 and marks[1].tolist() == [True, True, False]
     labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
@@ -64,8 +77,7 @@ def test_a_document_that_happens_elsewhere_is_off_the_focus():
     # place of the focus is not another story: a third of its paragraphs must name one.
     talks = ["وصل المبعوث الأممي إلى جنيف لبدء المشاورات", "وقال المبعوث إن الحوار مستمر بين الأطراف",
              "وأكد الحوثيون مشاركتهم في المشاورات", "وتستمر المشاورات أسبوعا"]
-    four = pd.DataFrame({"doc": ["d"] * 4, "segment": [1, 2, 3, 4], "line": [1, 3, 5, 7], "start": [0, 50, 100, 150],
-                         "end": [40, 90, 140, 190], "text": talks})
+    four = _paragraphs(talks, [0, 50, 100, 150])
     assert not separator._off_focus_document("d", np.arange(4), np.ones(4), np.full(4, 1.4), np.full(4, 1.4),
                                              np.zeros(4, dtype=bool), four, np.array(["core"] * 4, dtype=object),
                                              np.array([""] * 4, dtype=object), [], separator.place_marks(talks))
@@ -77,11 +89,8 @@ def test_a_document_off_the_focus_s_words_that_keeps_naming_its_main_place_stays
     texts = ["تصحيح أوضاع 55 ألف يمني وإنجاز المعاملة في 5 دقائق",
              "كشفت جوازات منطقة جازان عن تصحيح أوضاع اليمنيين ومنحهم بطاقة هوية زائر",
              "وقال الناطق الإعلامي للجوازات إن العمل مستمر"]
-    segments = pd.DataFrame({"doc": ["d"] * 3, "segment": [1, 2, 3], "line": [1, 3, 5], "start": [0, 60, 140],
-                             "end": [50, 130, 190], "text": texts})
-    from toolkit.model.places import FocusPlaces
-    separator = FocusSeparator()
-    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    segments = _paragraphs(texts, [0, 60, 140])
+    separator = _yemen_separator()
     low = np.full(3, 0.5)
     labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
     assert not separator._off_focus_document("d", np.arange(3), np.ones(3), low, low, np.zeros(3, dtype=bool),
@@ -100,8 +109,7 @@ def test_an_off_focus_opening_is_the_article_s_own():
              "أعلنت سلطة الطاقة عن توقف محطة توليد الكهرباء عن العمل",
              "وطالبت سلطة الطاقة بالضغط على سلطات الاحتلال الإسرائيلي",
              "وقالت إن الاحتلال يمنع إدخال الوقود إلى القطاع"]
-    segments = pd.DataFrame({"doc": ["d"] * 4, "segment": [1, 2, 3, 4], "line": [1, 3, 5, 7],
-                             "start": [0, 70, 140, 210], "end": [60, 130, 200, 260], "text": texts})
+    segments = _paragraphs(texts, [0, 70, 140, 210])
     separator = FocusSeparator()
     separator.splice_detector_ = None
     states = np.array([1, 1, 0, 0])

@@ -511,8 +511,7 @@ class FocusSeparator:
                      and place_marks[1][idx][basis].mean() >= (self.main_place_share or 0.0))
         if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio and not elsewhere:
             return False
-        named = (float(place_marks[2][idx][basis].mean()) if place_marks is not None
-                 and self.main_place_share is not None else 0.0)
+        named = self._main_place_share(place_marks, idx[basis])
         if named and named >= self.main_place_share:
             # Its words are off the focus, but it keeps naming the focus's main places: about the
             # focus (a Yemen article on the Yemenis' residence papers).
@@ -611,60 +610,52 @@ class FocusSeparator:
             stop = j
             while stop < len(idx) and proposed[stop]:
                 stop += 1
-            named = (float(place_marks[2][idx[j:stop]].mean()) if place_marks is not None
-                     and self.main_place_share is not None else 0.0)
-            if named and named >= self.main_place_share:
-                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
-                               "paragraphs": int(stop - j),
-                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
-                               "decision": (f"core: {named:.0%} of its paragraphs name the focus's main places "
-                                            f"({', '.join(sorted(self.focus_places_.main_places))})"),
-                               "text": _first_words(segments["text"].iat[idx[j]])})
+            run = idx[j:stop]
+
+            def piece(decision: str, **extra) -> None:
+                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[run[0]]),
+                               "paragraphs": int(stop - j), "mean_evidence": round(float(np.mean(evidence[run])), 3),
+                               **extra, "decision": decision, "text": _first_words(segments["text"].iat[run[0]])})
+
+            def keep(reason) -> None:
                 for k in range(j, stop):
                     states[k] = 0
                     labels[idx[k]] = "core"
-                    reasons[idx[k]] = (f"below the focus by its words but about it: the run names the focus's "
-                                       f"main places in {named:.0%} of its paragraphs")
+                    reasons[idx[k]] = reason(idx[k])
+
+            named = self._main_place_share(place_marks, run)
+            if named and named >= self.main_place_share:
+                piece(f"core: {named:.0%} of its paragraphs name the focus's main places "
+                      f"({', '.join(sorted(self.focus_places_.main_places))})")
+                keep(lambda i: f"below the focus by its words but about it: the run names the focus's "
+                               f"main places in {named:.0%} of its paragraphs")
             elif j == 0 and self.opening_stays:
                 whole = stop == len(idx)
-                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
-                               "paragraphs": int(stop - j),
-                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
-                               "decision": ("core: the whole document, which is on the focus as a whole"
-                                            if whole else "core: the article's own opening"),
-                               "text": _first_words(segments["text"].iat[idx[j]])})
-                for k in range(j, stop):
-                    states[k] = 0
-                    labels[idx[k]] = "core"
-                    reasons[idx[k]] = (f"evidence {evidence[idx[k]]:.2f} below 1, but " +
-                                       ("the document is on the focus as a whole (step 5)" if whole else
-                                        "the article's own opening: text is glued into an article, after its start"))
+                piece("core: the whole document, which is on the focus as a whole" if whole
+                      else "core: the article's own opening")
+                keep(lambda i: f"evidence {evidence[i]:.2f} below 1, but " +
+                               ("the document is on the focus as a whole (step 5)" if whole else
+                                "the article's own opening: text is glued into an article, after its start"))
             elif j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
-                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
-                               "paragraphs": int(stop - j),
-                               "mean_evidence": round(float(np.mean(evidence[idx[j:stop]])), 3),
-                               "decision": ("insert: off the focus (" + ("too few documents to learn the splice "
-                                            "detector" if self.confirm_runs else "confirm_runs is off") + ")"),
-                               "text": _first_words(segments["text"].iat[idx[j]])})
+                piece("insert: off the focus (" + ("too few documents to learn the splice detector"
+                                                   if self.confirm_runs else "confirm_runs is off") + ")")
             elif j > 0 and len(idx) - (stop - j) >= 1:
                 probability, features = detector.run_probability(document, j, stop)
                 foreign = probability >= self.confirm_threshold
-                run_evidence = float(np.mean(evidence[idx[j:stop]]))
-                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[idx[j]]),
-                               "paragraphs": int(stop - j), "mean_evidence": round(run_evidence, 3),
-                               "splice_probability": round(probability, 3),
-                               "cohesion_with_article": features["emb_centroid"],
-                               "shared_terms": features["term_coverage"],
-                               "decision": ("insert: foreign to its article" if foreign else
-                                            "core: part of its article (another facet)"),
-                               "text": _first_words(segments["text"].iat[idx[j]])})
+                piece("insert: foreign to its article" if foreign else "core: part of its article (another facet)",
+                      splice_probability=round(probability, 3), cohesion_with_article=features["emb_centroid"],
+                      shared_terms=features["term_coverage"])
                 if not foreign:
-                    for k in range(j, stop):
-                        states[k] = 0
-                        labels[idx[k]] = "core"
-                        reasons[idx[k]] = (f"below the focus but part of its article (splice probability "
-                                           f"{probability:.2f} < {self.confirm_threshold:.2f})")
+                    keep(lambda i: f"below the focus but part of its article (splice probability "
+                                   f"{probability:.2f} < {self.confirm_threshold:.2f})")
             j = stop
+
+    def _main_place_share(self, place_marks, positions) -> float:
+        """Share of the paragraphs at ``positions`` that name one of the focus's main places (0
+        when the places are not used)."""
+        if place_marks is None or self.main_place_share is None or not len(positions):
+            return 0.0
+        return float(place_marks[2][positions].mean())
 
     def _label_belonging(self, segments, E, lines, related_after) -> tuple[pd.DataFrame, list[dict]]:
         """Labels without a focus: every paragraph is ``core`` (it belongs to its article) unless
