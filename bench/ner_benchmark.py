@@ -1,6 +1,7 @@
 """Actor extraction against hand labels (issue 13): exact span-and-type precision, recall and F1.
 
 usage: .venv/bin/python bench/ner_benchmark.py [--gold bench/ner_eval/sentences.jsonl]
+       [--context sentence|article|dev] [--corpus ../shared/corpora/saudinewsnet-dev]
        [--show-errors N] [--errors-part tune|report|all]
 
 Gold: ``bench/ner_eval/sentences.jsonl``, 140 real sentences from the SaudiNewsNet dev split
@@ -9,14 +10,21 @@ labelling conventions), split into ``tune`` (70, rules may be written on these) 
 (70, held out). Mentions are PER, LOC, ORG with character offsets into the sentence (end
 exclusive).
 
-What is run: ``toolkit.findings.actors.ActorExtractor().fit(lines, documents)`` with one document per
-sentence (doc = sentence id, one line: line 1, start 0, text = the sentence) and the
-sentence's outlet as ``source``. The extractor fits its corpus statistics (phrase counts,
-vocabulary, pattern support) on its input, so here it sees only these 140 sentences, not a
-whole corpus; that is what this benchmark measures (names the gazetteer and patterns find in
-isolated sentences). Mentions (``schema.ACTOR_MENTIONS``: ``start``/``end`` are offsets in the
-document text = line start + offset in the line, so with start 0 they are offsets into the
-sentence) are mapped person -> PER, place -> LOC, institution -> ORG.
+What is run: ``toolkit.findings.actors.ActorExtractor().fit(lines, documents)``, the sentence's
+outlet as ``source``. The extractor fits its corpus statistics (phrase counts, vocabulary,
+pattern support, the names found after titles) on its input, so what it is given matters;
+``--context`` says what:
+
+- ``sentence`` (default): one document per sentence (one line, start 0), nothing else: the names
+  the gazetteer and patterns find in 140 isolated sentences;
+- ``article``: the 140 articles the sentences were drawn from, whole (their ``content``, one line
+  per paragraph, offsets into the content), as a researcher's run on a corpus would see them;
+  only the mentions inside the sentence (``offset`` .. ``offset + len(text)``) are scored;
+- ``dev``: the whole dev split (15,042 articles) as the corpus, scored the same way (slow: a
+  full actor fit, about two minutes).
+
+Mentions (``schema.ACTOR_MENTIONS``: ``start``/``end`` are offsets into the document text) are
+shifted to offsets into the sentence and mapped person -> PER, place -> LOC, institution -> ORG.
 
 Matching: a predicted mention is correct when its (start, end, type) equals a gold mention's.
 The toolkit already leaves a proclitic out of the span when it cut one (و ب ل ك ف, للـ -> one
@@ -36,6 +44,7 @@ import argparse
 import json
 import sys
 import time
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -59,15 +68,67 @@ def load_gold(path: Path) -> list[dict]:
     return rows
 
 
-def extract(rows: list[dict]) -> tuple[pd.DataFrame, float]:
+def read_articles(corpus: Path, wanted: set[str] | None) -> dict[str, dict]:
+    """The dev split's articles by id (``FILE.json#INDEX``, as in ``make_sample.py``); only
+    ``wanted`` ones unless None."""
+    articles = {}
+    for z in sorted(corpus.glob("*.zip")):
+        with zipfile.ZipFile(z) as zf:
+            for name in sorted(zf.namelist()):
+                for i, art in enumerate(json.loads(zf.read(name).decode("utf-8"))):
+                    key = f"{name}#{i}"
+                    if wanted is None or key in wanted:
+                        articles[key] = art
+    return articles
+
+
+def article_lines(doc: str, content: str) -> list[dict]:
+    """One line per paragraph of ``content`` with its offsets (empty paragraphs left out)."""
+    out, pos = [], 0
+    for number, para in enumerate(content.split("\n"), start=1):
+        if para.strip():
+            out.append({"doc": doc, "line": number, "start": pos, "end": pos + len(para), "text": para})
+        pos += len(para) + 1
+    return out
+
+
+def extract(rows: list[dict], context: str = "sentence", corpus: Path | None = None) -> tuple[pd.DataFrame, float]:
+    """Mentions with offsets into each gold sentence (doc = sentence id), and the fit's seconds."""
     from toolkit.findings.actors import ActorExtractor
 
-    lines = pd.DataFrame({"doc": [r["id"] for r in rows], "line": 1, "start": 0,
-                          "end": [len(r["text"]) for r in rows], "text": [r["text"] for r in rows]})
-    documents = pd.DataFrame({"doc": [r["id"] for r in rows], "source": [r["source"] for r in rows]})
+    if context == "sentence":
+        lines = pd.DataFrame({"doc": [r["id"] for r in rows], "line": 1, "start": 0,
+                              "end": [len(r["text"]) for r in rows], "text": [r["text"] for r in rows]})
+        documents = pd.DataFrame({"doc": [r["id"] for r in rows], "source": [r["source"] for r in rows]})
+    else:
+        articles = read_articles(corpus, None if context == "dev" else {r["doc"] for r in rows})
+        missing = sorted({r["doc"] for r in rows} - set(articles))
+        if missing:
+            raise SystemExit(f"{corpus}: gold articles not found: {', '.join(missing[:5])}")
+        for r in rows:
+            if articles[r["doc"]]["content"][r["offset"]:r["offset"] + len(r["text"])] != r["text"]:
+                raise SystemExit(f"{corpus}: {r['id']}'s text is not at its offset in {r['doc']}")
+        lines = pd.DataFrame([line for key, art in articles.items() for line in article_lines(key, art.get("content") or "")])
+        documents = pd.DataFrame({"doc": list(articles), "source": [a.get("source") or "" for a in articles.values()]})
     t0 = time.perf_counter()
     model = ActorExtractor().fit(lines, documents)
-    return model.mentions_, time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    mentions = model.mentions_
+    if context == "sentence":
+        return mentions, seconds
+    # Keep the mentions inside a gold sentence, as offsets into it.
+    shifted = []
+    by_doc = mentions.groupby("doc")
+    for r in rows:
+        if r["doc"] not in by_doc.groups:
+            continue
+        m = by_doc.get_group(r["doc"])
+        m = m[(m["start"] >= r["offset"]) & (m["end"] <= r["offset"] + len(r["text"]))].copy()
+        m["start"] -= r["offset"]
+        m["end"] -= r["offset"]
+        m["doc"] = r["id"]
+        shifted.append(m)
+    return pd.concat(shifted, ignore_index=True), seconds
 
 
 def predictions(rows: list[dict], mentions: pd.DataFrame) -> dict[str, set[tuple[int, int, str]]]:
@@ -141,14 +202,17 @@ def show_errors(rows, pred, part, n):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", default=str(ROOT / "bench/ner_eval/sentences.jsonl"))
+    ap.add_argument("--context", default="sentence", choices=("sentence", "article", "dev"),
+                    help="what the extractor is fitted on (see above)")
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared/corpora/saudinewsnet-dev"))
     ap.add_argument("--show-errors", type=int, default=0, metavar="N")
     ap.add_argument("--errors-part", default="tune", choices=("tune", "report", "all"))
     args = ap.parse_args()
     rows = load_gold(Path(args.gold))
-    mentions, seconds = extract(rows)
+    mentions, seconds = extract(rows, args.context, Path(args.corpus))
     pred = predictions(rows, mentions)
-    print(f"{len(rows)} sentences; {len(mentions)} predicted mentions; extraction (ActorExtractor.fit) "
-          f"took {seconds:.2f} s")
+    print(f"{len(rows)} sentences; fitted on: {args.context}; {len(mentions)} predicted mentions in the "
+          f"sentences; extraction (ActorExtractor.fit) took {seconds:.2f} s")
     print("exact span-and-type match, mention level")
     for part in (*PARTS, "all"):
         n_sent = sum(1 for r in rows if part == "all" or r["part"] == part)

@@ -218,3 +218,31 @@ def test_a_speaker_by_family_name_and_a_quoted_company():
                   "وأضاف البيان أن الاجتماع ناقش الأوضاع.")  # a nisba in -ي speaks, البيان does not
     assert found.get("العويفي") == "person" and found.get("فورد") == "institution"
     assert "البيان" not in found
+
+
+# --------------------------------------------------------------------------- contexts
+def test_words_before_known_persons_find_persons_named_without_a_title():
+    # The nationality before a titled person's name («اللاعب البرازيلي ...») is learned as a
+    # person's context; a name after two such words is a person, without a title.
+    lines = frame({
+        "a.txt": ["وسجل اللاعب البرازيلي نيمار دا سيلفا هدفا.", "وتألق اللاعب البرازيلي داني ألفيس.",
+                  "وغاب اللاعب البرازيلي فيليبي كوتينيو.", "وقال المدرب الأرجنتيني دييغو سيميوني إن",
+                  "وأكد المدرب الأرجنتيني ماوريسيو بوكيتينو أن", "وأشار المدرب الأرجنتيني مارسيلو بييلسا إلى"],
+        "b.txt": ["وسجل البرازيلي روبرتو فيرمينو هدفين.", "وأشاد الأرجنتيني روبرتو فيرمينو بزملائه.",
+                  "وصل البرازيلي مدربا للفريق.", "وسافر الأرجنتيني ميسي."],
+    })
+    model = ActorExtractor().fit(lines)
+    contexts = set(model.person_contexts_["word"])
+    assert {"البرازيلي", "الارجنتيني"} <= contexts
+    persons = set(model.counts_.loc[model.counts_["kind"] == "person", "name"])
+    assert "روبرتو فيرمينو" in persons
+    found = model.discovered_.set_index("name")
+    assert found.loc["روبرتو فيرمينو", "found_by"] == "context"
+    # After one context word only (ميسي), or an accusative noun (مدربا): no new person.
+    assert "ميسي" not in persons and "مدربا" not in persons
+
+
+def test_contexts_can_be_turned_off():
+    lines = frame({"a.txt": ["وسجل البرازيلي روبرتو فيرمينو هدفين.", "وأشاد الأرجنتيني روبرتو فيرمينو بزملائه."]})
+    model = ActorExtractor(context_persons=0).fit(lines)
+    assert model.person_contexts_.empty

@@ -68,3 +68,36 @@ def test_a_common_word_of_the_corpus_ends_a_name():
     tokens = tokenize(texts[0])
     keys = [t.key for t in tokens]
     assert [tokens[j].surface for j in names.take_name(tokens, keys, 2, 3)] == ["بوتين"]
+
+
+def names_of(texts: list[str]) -> NameWords:
+    return NameWords(load_patterns(), corpus(texts), set(), max_name_words=3, min_extend_ratio=0.6)
+
+
+def surfaces(names: NameWords, text: str, k: int, **kw) -> list[str]:
+    tokens = tokenize(text)
+    return [tokens[j].surface for j in names.take_name(tokens, [t.key for t in tokens], k, 3, **kw)]
+
+
+def test_a_given_name_is_a_name_word_though_the_corpus_writes_it_with_the_article():
+    # In a large corpus every given name is somebody's family name (سعد المحمد).
+    texts = ["وقال سعد المحمد إن", "أكد وزير التعليم الدكتور عزام بن محمد الدخيل أن", "كان الدخيل حاضرا",
+             "وهو دخيل على المهنة"]
+    names = names_of(texts)
+    assert names.name_like("محمد")
+    # After a given name the ال-word is the family name, though دخيل is a word of the corpus.
+    assert surfaces(names, texts[1], 4, titled=True) == ["عزام", "بن", "محمد", "الدخيل"]
+
+
+def test_a_rare_word_that_always_follows_a_shared_given_name_extends_it():
+    # عبدالرحمن is followed by many names; عويد follows it wherever it occurs: one name.
+    texts = ["ناشدت والدة المواطن عبدالرحمن عويد العنزي", "وقال عبدالرحمن عويد العنزي إن",
+             "حضر عبدالرحمن السديس", "وأكد عبدالرحمن الراشد", "ورأى عبدالرحمن يوسف", "قال عبدالرحمن حسن"]
+    names = names_of(texts)
+    assert surfaces(names, texts[0], 3) == ["عبدالرحمن", "عويد", "العنزي"]
+
+
+def test_a_word_seen_once_after_a_name_does_not_extend_it():
+    texts = ["قال أنتوني بلينكين إن", "وأكد أنتوني بلينكين أن", "وندد أنتوني بلينكين بشدة بالهجوم"]
+    names = names_of(texts)
+    assert surfaces(names, texts[2], 1) == ["أنتوني", "بلينكين"]

@@ -6,6 +6,8 @@
 - ``NameWords``: which words may be part of a name, and how far a name runs;
 - ``PatternReader``: the names found after a person's title, an institution's head or a place
   trigger, where a speaker stands, and (after those) persons named by a given name alone;
+- ``NameContexts``: the words that stand before a person's name in this corpus, learned from
+  the names found so far, and the new names found after them (bootstrapping);
 - ``Trie``: the longest known name starting at a token.
 """
 
@@ -89,6 +91,7 @@ class WordStatistics:
     written: set = field(default_factory=set)
     vocabulary: set = field(default_factory=set)
     phrases: Counter = field(default_factory=Counter)
+    counts: Counter = field(default_factory=Counter)  # each written word's occurrences
 
     @classmethod
     def merge(cls, parts) -> "WordStatistics":
@@ -97,6 +100,7 @@ class WordStatistics:
             merged.written |= part.written
             merged.vocabulary |= part.vocabulary
             merged.phrases.update(part.phrases)
+            merged.counts.update(part.counts)
         return merged
 
 
@@ -114,6 +118,7 @@ class CorpusWords:
         """These lines' written words and vocabulary (no phrases yet)."""
         stats = WordStatistics()
         for keys in self.keys:
+            stats.counts.update(keys)
             stats.written.update(keys)
             stats.vocabulary.update(f for k in keys for f, _, _ in readings(k))
         return stats
@@ -196,9 +201,11 @@ class NameWords:
         written, vocabulary = self.words.written, self.words.vocabulary
         if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in readings(key)[1:]):
             return False
+        # A given name stays a name word though the corpus also writes it with the article: in
+        # a large corpus every one of them is somebody's family name (المحمد، الخالد).
         return (len(key) >= 2 and not key.startswith("ال") and key not in self.stop and key not in self.special
                 and not self.is_verb(key)
-                and "ال" + key not in vocabulary and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
+                and ("ال" + key not in vocabulary or key in self.shipped_given) and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
                 and not key.isascii())
 
     def may_name(self, key: str) -> bool:
@@ -238,8 +245,11 @@ class NameWords:
             return False
         if self.verbal_noun(key):
             return False
-        # A family name may be a given name with the article (خالد الفيصل، آل الحسين).
-        return previous in _COMPOUND_HEADS or key[2:] not in self.words.vocabulary or key[2:] in self.shipped_given
+        # A family name may be a given name with the article (خالد الفيصل، آل الحسين), and after
+        # a given name an ال-word is the family name even when its bare form is a word of the
+        # corpus (عزام بن محمد الدخيل، علي الرفاعي: in a large corpus most are).
+        return (previous in _COMPOUND_HEADS or previous in self.shipped_given or key[2:] not in self.words.vocabulary
+                or key[2:] in self.shipped_given)
 
     def conjoined(self, key: str) -> bool:
         # A name does not open with "and": after a title, وبعثة، وتعيين start the next
@@ -308,14 +318,30 @@ class NameWords:
             shorter = longer[:-1]
             # A family name with the article (خالد الفيصل) is part of the name however often
             # the given name occurs with others.
-            if keys[words[n - 1]] not in _COMPOUND_HEADS and not keys[words[n]].startswith("ال") \
-                    and self.phrases[longer] < self.min_extend_ratio * self.phrases[shorter]:
+            if not self._linked(longer, shorter):
                 break
             n += 1
         words = words[:n]
         while words and keys[words[-1]] in _COMPOUND_HEADS:
             words.pop()  # عبد alone, or a name cut after بن
         return words
+
+    def _linked(self, longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+        """Whether the corpus says the last word of ``longer`` belongs to the name ``shorter``.
+
+        A compound head or the word after one links on (عزام بن محمد); a family name with the
+        article (خالد الفيصل) is part of the name. Otherwise the phrase must recur as a whole:
+        either the name is mostly followed by the word (مارك روته، not مارك روته وجود), or the
+        word mostly follows the name (عبدالرحمن عويد: a given name shared by thousands is
+        followed by anything, but عويد stands after it, twice or more)."""
+        word = longer[-1]
+        if word in _COMPOUND_HEADS or shorter[-1] in _COMPOUND_HEADS or word.startswith("ال"):
+            return True
+        together = self.phrases[longer]
+        # (the word's side asks for two occurrences: a word seen once, after the name, says
+        # nothing: أنتوني بلينكين بشدة)
+        return (together >= self.min_extend_ratio * self.phrases[shorter]
+                or (together >= 2 and together >= self.min_extend_ratio * self.phrases[(word,)]))
 
     def take_name_before(self, toks, keys, k):
         """The name words ending at token ``k`` (a name in apposition before its title)."""
@@ -527,3 +553,106 @@ class PatternReader:
             if rest:
                 span = [toks[i], *(toks[j] for j in rest)]
                 self.found[("person", (form, *(keys[j] for j in rest)), mention_surface(span, cut, alef))] += 1
+
+
+# --------------------------------------------------------------------------- contexts
+def context_word(key: str, written: set) -> str:
+    """A context word without a leading و/ف when what remains is a word of the corpus
+    (وقال، فقال -> قال), so that the forms of one word pool their evidence."""
+    if key[:1] in "وف" and len(key) >= 4 and key[1:] in written:
+        return key[1:]
+    return key
+
+
+class NameContexts:
+    """The words before a person's name, learned from this corpus's known names, and the
+    persons named after them (the contexts half of Collins and Singer's bootstrapping: the
+    names the titles and the gazetteer find teach the contexts; the contexts find names that
+    carry no title).
+
+    ``count`` (per partition) counts, for each word standing right before a mention of a known
+    actor, how often the actor is a person and how often a place or institution, and which
+    persons; ``learn`` keeps the words before which at least ``min_share`` of the known actors
+    are persons, over at least ``min_persons`` different persons; ``read`` (per partition)
+    takes the name after each such word where no known actor stands."""
+
+    def __init__(self, min_share: float = 0.9, min_persons: int = 3):
+        self.min_share = min_share
+        self.min_persons = min_persons
+        self.person_words_: dict[str, tuple[int, int, int]] = {}
+
+    @staticmethod
+    def count(corpus: "CorpusWords", trie: "Trie", kinds: list[str], written: set) -> Counter:
+        """(context word, kind, entry) -> occurrences; kind and entry of the known actor after it."""
+        counts = Counter()
+        for toks, keys in corpus.token_lines():
+            i = 1
+            while i < len(toks):
+                hit = trie.match(toks, i, keys)
+                if not hit:
+                    i += 1
+                    continue
+                entry, n, cut, _ = hit
+                if cut == 0 and plain_gap(toks[i].gap):  # a proclitic is a context of its own
+                    counts[(context_word(keys[i - 1], written), kinds[entry], entry)] += 1
+                i += n
+        return counts
+
+    def learn(self, parts: list[Counter], names: "NameWords", given: set[str]) -> "NameContexts":
+        persons, others, distinct = Counter(), Counter(), Counter()
+        for part in parts:
+            for (word, kind, _), n in part.items():
+                if kind == "person":
+                    persons[word] += n
+                    distinct[word] += 1
+                else:
+                    others[word] += n
+        # Distinct persons are counted per partition's (word, entry) pairs: merged here so that a
+        # person seen in two partitions counts once.
+        entries: dict[str, set] = {}
+        for part in parts:
+            for (word, kind, entry) in part:
+                if kind == "person":
+                    entries.setdefault(word, set()).add(entry)
+        self.person_words_ = {}
+        for word, people in sorted(entries.items()):
+            # A word of a name is no context of one: بن، أبو، حسن and سيف stand before a
+            # person's later name words (محمد بن سلمان), which are no names of their own.
+            if word in _COMPOUND_HEADS or word in given or names.name_like(word):
+                continue
+            p, o = persons[word], others[word]
+            if len(people) >= self.min_persons and p >= self.min_share * (p + o):
+                self.person_words_[word] = (p, o, len(people))
+        return self
+
+    @staticmethod
+    def may_open(key: str, names: "NameWords", written: set) -> bool:
+        """Whether a word after a context may open a name: not shaped as a verb (سيخوض، يحث:
+        a context word is often a noun a clause follows), not an indefinite accusative whose
+        stem is a word of the corpus (محبا، جسدا: a state or an adverb after a noun)."""
+        if key in names.shipped_given:
+            return True
+        if names.verb_shaped(key) or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5) \
+                or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5):
+            return False  # سيخوض، يحث، يتخلون، أظهروا
+        return not (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or "ال" + key[:-1] in names.words.vocabulary))
+
+    def read(self, corpus: "CorpusWords", trie: "Trie", names: "NameWords", written: set) -> Counter:
+        """(words, surface, context word) -> occurrences of the names after a learned context
+        word, where no known actor stands."""
+        found = Counter()
+        words = self.person_words_
+        if not words:
+            return found
+        for toks, keys in corpus.token_lines():
+            for i in range(1, len(toks)):
+                if not plain_gap(toks[i].gap) or context_word(keys[i - 1], written) not in words:
+                    continue
+                if trie.match(toks, i, keys) or names.conjoined(keys[i]) or not self.may_open(keys[i], names, written) \
+                        or names.possessive(toks[i].surface) or toks[i].surface[:1] in "بل":
+                    continue  # خطوته، تمارينه: a noun with its pronoun; بضخ، لضمان: a preposition
+                span = names.take_name(toks, keys, i, names.max_name_words)
+                if span:
+                    found[(tuple(keys[j] for j in span), " ".join(toks[j].surface for j in span),
+                           context_word(keys[i - 1], written))] += 1
+        return found

@@ -7,9 +7,10 @@ reductions in the driving process, where the corpus statistics a finding needs a
 ``find_actors_and_claims``
     actors (``ActorExtractor``'s steps): per partition, the words and the phrases a name may
     be made of; the names after titles, heads and triggers; persons named by a given name;
-    the counts of the phrases the support test asks about; every mention. Between the
-    passes, their sums (a few hundred thousand phrases on 15,000 articles), the given names,
-    the names the corpus supports and each actor's spelling. Then per partition: the
+    the counts of the phrases the support test asks about; the words before known actors'
+    mentions; the names after the words learned as persons' contexts; every mention. Between
+    the passes, their sums (a few hundred thousand phrases on 15,000 articles), the given
+    names, the names the corpus supports, the persons' contexts and each actor's spelling. Then per partition: the
     partition's rows of ``actor_mentions.csv`` and ``claims.csv`` (claims are read line by
     line with the mentions of their own document) and its mentions per actor and document.
 ``find_shared_passages``
@@ -108,6 +109,10 @@ def _find_actors(run: RunFolder, engine, labels):
         extractor.learn_untitled(engine.map(_untitled_task, parts, desc="actors: given names", extractor=extractor,
                                             **shared))
         extractor.learn_names(engine.map(_asked_task, parts, desc="actors: support", extractor=extractor, **shared))
+        extractor.learn_contexts(engine.map(_contexts_task, parts, desc="actors: contexts", extractor=extractor,
+                                            **shared))
+        extractor.learn_context_names(engine.map(_context_names_task, parts, desc="actors: names in contexts",
+                                                 extractor=extractor, **shared))
         surfaces = engine.map(_mentions_task, parts, desc="actors: mentions", extractor=extractor, **shared)
     finally:
         try:
@@ -146,6 +151,14 @@ def _untitled_task(part: Part, extractor, labels):
 
 def _asked_task(part: Part, extractor, labels):
     return extractor.count_asked(_corpus_words(part, extractor, labels))
+
+
+def _contexts_task(part: Part, extractor, labels):
+    return extractor.count_contexts(_corpus_words(part, extractor, labels))
+
+
+def _context_names_task(part: Part, extractor, labels):
+    return extractor.read_contexts(_corpus_words(part, extractor, labels))
 
 
 def _mentions_task(part: Part, extractor, labels) -> Counter:
