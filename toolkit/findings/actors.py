@@ -329,14 +329,18 @@ class ActorExtractor:
             support[words] += n
             contexts[words].add(context)
         names, added = self._names, set()
+        # The first words of the persons' longer names are given names too (خوان، مارتن).
+        firsts = {words[0] for words, entry in self._trie.entries.items()
+                  if len(words) >= 2 and self._actors[entry].kind == "person"} | self._given
         spellings = Counter()
         for (words, surface, _), n in found.items():
             spellings[(words, surface)] += n
         for (words, surface), n in sorted(spellings.items()):
             if len(contexts[words]) < 2:
                 continue
-            # A given name alone (سلمان، فهد) names many people: no actor of its own.
-            if len(words) == 1 and (names.verb_shaped(words[0]) or words[0] in self._given
+            # A given name alone (سلمان، فهد; خوان، مارتن, first words of longer names) names
+            # many people: no actor of its own.
+            if len(words) == 1 and (names.verb_shaped(words[0]) or words[0] in firsts
                                     or support[words] < self.min_pattern_share * names.words.counts[words[0]]):
                 continue
             key = self._merge_key(words)[0]
