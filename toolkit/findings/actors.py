@@ -96,7 +96,7 @@ def load_patterns(path: str | Path | None = None) -> dict[str, list[tuple[str, .
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     return {key: [tuple(normalize_arabic(w).split()) for w in data.get(key) or []]
             for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers", "not_name",
-                        "cldr_not_places", "given_names", "facility_nouns")}
+                        "cldr_not_places", "given_names", "facility_nouns", "descriptor_heads", "club_heads")}
 
 
 def cldr_places(exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -222,6 +222,9 @@ class ActorExtractor:
         self._actors: list[_Actor] = []
         self._by_key: dict[tuple[str, ...], int] = {}
         self._word_keys: dict[str, str] = {}
+        self._descriptor_heads = {w[0] for w in self._pats["descriptor_heads"] if len(w) == 1}
+        self._club_heads = {w[0] for w in self._pats["club_heads"] if len(w) == 1}
+        self._headless: set[tuple[str, ...]] = set()  # trie keys whose mentions start after the head
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
@@ -368,8 +371,14 @@ class ActorExtractor:
                     i += 1
                     continue
                 entry, n, cut, alef = hit
-                first = toks[i]
-                surface = mention_surface(toks[i:i + n], cut, alef)
+                if n >= 2 and self._headless and (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n]) \
+                        in self._headless:
+                    # the describing head is outside the mention (شركة فيليبس -> فيليبس)
+                    first, surface = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False)
+                    cut = 0
+                else:
+                    first = toks[i]
+                    surface = mention_surface(toks[i:i + n], cut, alef)
                 rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
                              "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
                 surfaces[(entry, surface)] += 1
@@ -418,6 +427,21 @@ class ActorExtractor:
         self.counts_ = ACTORS.check(counts.astype({"mentions": "int64"}), "actors.fit")
         self.merged_variants_ = self._merged_variants(spellings)
 
+    def _head_left_out(self, words: tuple[str, ...]) -> bool:
+        """Whether a mention of ``words`` starts after its first word, a head that describes the
+        body (``descriptor_heads`` before a name without the article in any of its words,
+        ``club_heads`` before any)."""
+        if len(words) < 2:
+            return False
+        # (no word of the rest with the article: وكالة غوث وتشغيل اللاجئين is built on its head)
+        return words[0] in self._club_heads or (
+            words[0] in self._descriptor_heads and not any(w.startswith(("ال", "لل", "بال", "وال")) for w in words[1:]))
+
+    def _add_key(self, trie: Trie, key: tuple[str, ...], entry: int) -> None:
+        trie.add(key, entry)
+        if self._head_left_out(key):
+            self._headless.add(key)
+
     def _listed_names(self, gaz: pd.DataFrame, pats: dict) -> Trie:
         """The gazetteer's actors and, when ``cldr_places``, the countries, regions and cities
         CLDR names that the gazetteer does not list."""
@@ -426,7 +450,7 @@ class ActorExtractor:
             entry = self._entry_for(tuple(normalize_arabic(row.name).split()), row.kind)
             self._actors[entry].gazetteer_name = self._actors[entry].gazetteer_name or row.name
             for variant in [row.name, *row.variants]:
-                trie.add(self._merge_key(tuple(normalize_arabic(variant).split()))[0], entry)
+                self._add_key(trie, self._merge_key(tuple(normalize_arabic(variant).split()))[0], entry)
         if self.cldr_places:
             for name in cldr_places({" ".join(w) for w in pats["cldr_not_places"]}):
                 key = self._merge_key(tuple(normalize_arabic(name).split()))[0]
@@ -457,9 +481,12 @@ class ActorExtractor:
                 # asked of a longer name: a well-known person is named without a title far
                 # more often than with one (خالد الفيصل: 7 titled of 64 in the dev split).
                 continue
-            existing = trie.entries.get(self._merge_key(words)[0])
+            key = self._merge_key(words)[0]
+            existing = trie.entries.get(key)
+            if existing is None and kind == "institution" and self._head_left_out(key):
+                existing = trie.entries.get(key[1:])  # شركة فيليبس is فيليبس when that is known
             entry = existing if existing is not None else self._entry_for(words, kind)
-            trie.add(self._merge_key(words)[0], entry)
+            self._add_key(trie, key, entry)
             if kind == "person" and existing is None:
                 pattern_persons.add(entry)
             discovered.append({"name": surface, "kind": kind, "occurrences": n, "found_by": "pattern"})

@@ -586,14 +586,14 @@ class NameContexts:
         """(context word, kind, entry) -> occurrences; kind and entry of the known actor after it."""
         counts = Counter()
         for toks, keys in corpus.token_lines():
-            i = 1
+            i = 0  # from the first token: a name's later words are never read as a mention of their own
             while i < len(toks):
                 hit = trie.match(toks, i, keys)
                 if not hit:
                     i += 1
                     continue
                 entry, n, cut, _ = hit
-                if cut == 0 and plain_gap(toks[i].gap):  # a proclitic is a context of its own
+                if i and cut == 0 and plain_gap(toks[i].gap):  # a proclitic is a context of its own
                     counts[(context_word(keys[i - 1], written), kinds[entry], entry)] += 1
                 i += n
         return counts
