@@ -128,7 +128,7 @@ def extract(rows: list[dict], context: str = "sentence", corpus: Path | None = N
         m["end"] -= r["offset"]
         m["doc"] = r["id"]
         shifted.append(m)
-    return pd.concat(shifted, ignore_index=True), seconds
+    return (pd.concat(shifted, ignore_index=True) if shifted else mentions.iloc[0:0]), seconds
 
 
 def predictions(rows: list[dict], mentions: pd.DataFrame) -> dict[str, set[tuple[int, int, str]]]:

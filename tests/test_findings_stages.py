@@ -59,6 +59,7 @@ def test_actors_and_claims_over_partitions_are_those_of_the_whole_coverage(parti
                                                                                          lineterminator="\n")
     pd.testing.assert_frame_equal(found["actors"].merged_variants_, model.merged_variants_)
     pd.testing.assert_frame_equal(found["actors"].discovered_, model.discovered_)
+    pd.testing.assert_frame_equal(found["actors"].person_contexts_, model.person_contexts_)
     claim_model = claims.ClaimExtractor().fit(whole, model.mentions_)
     assert run.table("claims.csv").read_text("utf-8") == claim_model.claims_.to_csv(index=False, lineterminator="\n")
     assert found["mentions"] == len(model.mentions_) and found["claims"] == len(claim_model.claims_)

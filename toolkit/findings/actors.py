@@ -146,6 +146,9 @@ class ActorExtractor:
         ``context_share`` of the known actors standing right after it in the corpus are persons,
         over at least ``context_persons`` different persons (``names.NameContexts``); names
         after such words are persons. ``context_persons=0`` turns this off.
+    given_share : a one-word name the contexts find is a given name, no actor of its own, when
+        the corpus writes it before another name word (without the article) in at least this
+        share of its occurrences (مايك، دافيد; not ساركوزي).
     cldr_places : also count the countries, regions and cities CLDR names in Arabic
         (``cldr_places``; the ordinary words among them are listed in the patterns file,
         ``cldr_not_places``).
@@ -163,7 +166,7 @@ class ActorExtractor:
 
     def __init__(self, gazetteer=None, merge_rules=None, patterns=None, min_extend_ratio=0.6,
                  max_name_words=3, min_pattern_share=0.2, cldr_places=True, context_share=0.9,
-                 context_persons=3):
+                 context_persons=3, given_share=0.2):
         self.gazetteer = gazetteer
         self.cldr_places = cldr_places
         self.merge_rules = merge_rules
@@ -173,6 +176,7 @@ class ActorExtractor:
         self.min_pattern_share = min_pattern_share
         self.context_share = context_share
         self.context_persons = context_persons
+        self.given_share = given_share
 
     # -- merge keys
     def _merge_key(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -215,6 +219,9 @@ class ActorExtractor:
     # -- the steps, per partition (``partition_words`` .. ``document_counts``) and combined (``learn_*``)
     def begin(self) -> "ActorExtractor":
         """Read the resources; the gazetteer's and CLDR's names."""
+        if self.context_persons < 0 or not 0 <= self.context_share <= 1 or self.given_share < 0:
+            raise ValueError(f"context_persons and given_share must be >= 0 and context_share in [0, 1], got "
+                             f"{self.context_persons!r}, {self.given_share!r}, {self.context_share!r}")
         self._rules = load_merge_rules(self.merge_rules)
         self._pats = load_patterns(self.patterns)
         gaz = load_gazetteer(self.gazetteer)
@@ -308,6 +315,8 @@ class ActorExtractor:
         return NameContexts.count(corpus, self._trie, [a.kind for a in self._actors], self._names.words.written)
 
     def learn_contexts(self, parts: list[Counter]) -> None:
+        """The words learned as persons' contexts from the partitions' ``count_contexts``
+        (``person_contexts_``)."""
         self._contexts = NameContexts(self.context_share, self.context_persons).learn(parts, self._names, self._given) \
             if self.context_persons else NameContexts()
         self.person_contexts_ = pd.DataFrame(
@@ -332,13 +341,23 @@ class ActorExtractor:
             support[words] += n
             contexts[words].add(context)
         names, added = self._names, set()
-        # The first words of the persons' longer names are given names too (خوان، مارتن).
+        spellings: dict[tuple, Counter] = defaultdict(Counter)
+        for (words, surface, _), n in found.items():
+            spellings[words][surface] += n
+        # The first words of the persons' longer names are given names too (خوان، مارتن), and so
+        # is a word the corpus mostly writes before another name word (مايك، دافيد).
         firsts = {words[0] for words, entry in self._trie.entries.items()
                   if len(words) >= 2 and self._actors[entry].kind == "person"} | self._given
-        spellings = Counter()
-        for (words, surface, _), n in found.items():
-            spellings[(words, surface)] += n
-        for (words, surface), n in sorted(spellings.items()):
+        singles = {words[0] for words in spellings if len(words) == 1}
+        before_names = Counter()
+        for phrase, n in names.phrases.items():
+            if len(phrase) == 2 and phrase[0] in singles and not phrase[1].startswith("ال"):
+                before_names[phrase[0]] += n
+        firsts |= {w for w in singles if before_names[w] >= self.given_share * names.words.counts[w]}
+        for words, written in sorted(spellings.items()):
+            # one row per name: its most frequent spelling (ties by the spelling), every occurrence
+            surface = min(written, key=lambda w: (-written[w], w))
+            n = support[words]
             if len(contexts[words]) < 2:
                 continue
             # A given name alone (سلمان، فهد; خوان، مارتن, first words of longer names) names
@@ -371,17 +390,16 @@ class ActorExtractor:
                     i += 1
                     continue
                 entry, n, cut, alef = hit
+                first = toks[i]
+                surface = named = mention_surface(toks[i:i + n], cut, alef)
                 if n >= 2 and self._headless and (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n]) \
                         in self._headless:
-                    # the describing head is outside the mention (شركة فيليبس -> فيليبس)
-                    first, surface = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False)
-                    cut = 0
-                else:
-                    first = toks[i]
-                    surface = mention_surface(toks[i:i + n], cut, alef)
+                    # The describing head is outside the mention (شركة فيليبس -> فيليبس) but
+                    # names the actor: the name alone may be another actor's (a person's, a place's).
+                    first, surface, cut = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False), 0
                 rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
                              "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
-                surfaces[(entry, surface)] += 1
+                surfaces[(entry, named)] += 1
                 i += n
         return rows, surfaces
 
@@ -484,7 +502,8 @@ class ActorExtractor:
             key = self._merge_key(words)[0]
             existing = trie.entries.get(key)
             if existing is None and kind == "institution" and self._head_left_out(key):
-                existing = trie.entries.get(key[1:])  # شركة فيليبس is فيليبس when that is known
+                alone = trie.entries.get(key[1:])  # شركة فيليبس is فيليبس when that body is known
+                existing = alone if alone is not None and self._actors[alone].kind == "institution" else None
             entry = existing if existing is not None else self._entry_for(words, kind)
             self._add_key(trie, key, entry)
             if kind == "person" and existing is None:

@@ -316,9 +316,7 @@ class NameWords:
                 break
             longer = tuple(keys[w] for w in words[:n + 1])
             shorter = longer[:-1]
-            # A family name with the article (خالد الفيصل) is part of the name however often
-            # the given name occurs with others.
-            if not self._linked(longer, shorter):
+            if not self._linked(longer, shorter):  # (how a word links on: ``_linked``)
                 break
             n += 1
         words = words[:n]
@@ -333,15 +331,15 @@ class NameWords:
         article (خالد الفيصل) is part of the name. Otherwise the phrase must recur as a whole:
         either the name is mostly followed by the word (مارك روته، not مارك روته وجود), or the
         word mostly follows the name (عبدالرحمن عويد: a given name shared by thousands is
-        followed by anything, but عويد stands after it, twice or more)."""
+        followed by anything, but عويد stands after it, three times or more)."""
         word = longer[-1]
         if word in _COMPOUND_HEADS or shorter[-1] in _COMPOUND_HEADS or word.startswith("ال"):
             return True
         together = self.phrases[longer]
-        # (the word's side asks for two occurrences: a word seen once, after the name, says
-        # nothing: أنتوني بلينكين بشدة)
+        # (the word's side asks for three occurrences: a word seen once or twice after the name
+        # says little, a sentence syndicated twice gives any word two: أنتوني بلينكين بشدة)
         return (together >= self.min_extend_ratio * self.phrases[shorter]
-                or (together >= 2 and together >= self.min_extend_ratio * self.phrases[(word,)]))
+                or (together >= 3 and together >= self.min_extend_ratio * self.phrases[(word,)]))
 
     def take_name_before(self, toks, keys, k):
         """The name words ending at token ``k`` (a name in apposition before its title)."""
@@ -535,14 +533,34 @@ class PatternReader:
         return ((self.names.shipped_given | {w for w, n in firsts.items() if n >= 2 and not self.names.conjoined(w)})
                 - _FUNCTION_WORD_FORMS)
 
+    def _kunya(self, toks, keys, i, given: set[str]):
+        """The reading of token ``i`` as أبو/ابن/أم opening a person's name (أم محمد، ابن سينا،
+        أبو مازن): أم (also "or") only before a given name; ابن and أبو also before a name word
+        that carries no pronoun (ابن عمه، أبو أبنائها) and is no known place (أبو ظبي)."""
+        if i + 1 >= len(toks) or not plain_gap(toks[i + 1].gap):
+            return None
+        nxt = keys[i + 1]
+        for form, cut, alef in readings(keys[i]):
+            if form not in ("ابن", "ابو", "ام"):
+                continue
+            if nxt in given:
+                return form, cut, alef
+            if form != "ام" and self.names.name_like(nxt) and not toks[i + 1].surface.endswith(("ه", "ها", "هم")) \
+                    and nxt not in self.names.gaz_places:
+                return form, cut, alef
+        return None
+
     def untitled(self, toks, keys, given: set[str], given_reading: dict) -> None:
-        """A given name and one or two name words after it. ``given_reading``: each distinct
+        """A given name (or أبو/ابن/أم before a name: ``_kunya``) and one or two name words after
+        it. ``given_reading``: each distinct
         word's reading as a given name, shared across lines (read once: this runs over every
         token)."""
         for i in range(len(toks) - 1):
             reading = given_reading.get(keys[i], False)
             if reading is False:
                 reading = given_reading[keys[i]] = next(((f, c, a) for f, c, a in readings(keys[i]) if f in given), None)
+            if reading is None and keys[i].endswith(("ابن", "ابو", "ام")):  # (a cheap test first)
+                reading = self._kunya(toks, keys, i, given)
             if reading is None:
                 continue
             if i and plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
@@ -599,16 +617,17 @@ class NameContexts:
         return counts
 
     def learn(self, parts: list[Counter], names: "NameWords", given: set[str]) -> "NameContexts":
-        persons, others, distinct = Counter(), Counter(), Counter()
+        """Keep the words before which the known actors are persons (``person_words_``: word ->
+        (persons after it, others after it, distinct persons)), from the partitions' ``count``."""
+        persons, others = Counter(), Counter()
         for part in parts:
             for (word, kind, _), n in part.items():
                 if kind == "person":
                     persons[word] += n
-                    distinct[word] += 1
                 else:
                     others[word] += n
-        # Distinct persons are counted per partition's (word, entry) pairs: merged here so that a
-        # person seen in two partitions counts once.
+        # Distinct persons from the partitions' (word, entry) pairs, merged so that a person seen
+        # in two partitions counts once.
         entries: dict[str, set] = {}
         for part in parts:
             for (word, kind, entry) in part:
@@ -626,15 +645,27 @@ class NameContexts:
         return self
 
     @staticmethod
-    def may_open(key: str, names: "NameWords", written: set) -> bool:
-        """Whether a word after a context may open a name: not shaped as a verb (سيخوض، يحث:
-        a context word is often a noun a clause follows), not an indefinite accusative whose
-        stem is a word of the corpus (محبا، جسدا: a state or an adverb after a noun)."""
+    def may_open(tok, key: str, names: "NameWords", written: set) -> bool:
+        """Whether a word after a context may open a name. A context word is often a noun that a
+        clause, a state or a prepositional phrase follows, so the word after it is no name when
+        it reads as a verb (يحث; سيخوض: يخوض is a word of the corpus; أظهروا، يمثلون: أظهر،
+        يمثل are; تستغني: so is يستغني; خاطبت: so is خاطب), as a noun with its pronoun (خطوته، تمارينه), as a preposition on a word of the
+        corpus or on a stem of two letters (لضمان، بضخ; بالمجان، وخص), or as an indefinite accusative whose stem is
+        a word of the corpus (محبا، جسدا). Each shape is asked of the corpus, so that names shaped
+        alike stay (ستيفن، سيرجيو، ايفان، بايدن، لافروف، عبدالله)."""
         if key in names.shipped_given:
             return True
-        if names.verb_shaped(key) or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5) \
-                or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5):
-            return False  # سيخوض، يحث، يتخلون، أظهروا
+        if key.startswith(("بال", "لل", "كال", "فال", "وال")) or (key[:1] == "و" and (len(key) <= 3 or key[1:] in written)):
+            return False  # a preposition or "and" on a word (بالمجان، وخص)
+        if names.verb_shaped(key) or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5 and key[1:] in written) \
+                or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5 and key[:-2] in written) \
+                or (key[:1] in "يت" and len(key) >= 4 and {"ي": "ت", "ت": "ي"}[key[0]] + key[1:] in written) \
+                or (key.endswith("ت") and len(key) >= 5 and key[:-1] in written):
+            return False  # an imperfect read with the other person's prefix too (تستغني، يستغني); a perfect (خاطبت)
+        if names.possessive(tok.surface) and not key.endswith("الله"):
+            return False
+        if tok.surface[:1] in "بل" and (len(key) <= 3 or key[1:] in written or "ال" + key[1:] in names.words.vocabulary):
+            return False
         return not (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or "ال" + key[:-1] in names.words.vocabulary))
 
     def read(self, corpus: "CorpusWords", trie: "Trie", names: "NameWords", written: set) -> Counter:
@@ -648,9 +679,8 @@ class NameContexts:
             for i in range(1, len(toks)):
                 if not plain_gap(toks[i].gap) or context_word(keys[i - 1], written) not in words:
                     continue
-                if trie.match(toks, i, keys) or names.conjoined(keys[i]) or not self.may_open(keys[i], names, written) \
-                        or names.possessive(toks[i].surface) or toks[i].surface[:1] in "بل":
-                    continue  # خطوته، تمارينه: a noun with its pronoun; بضخ، لضمان: a preposition
+                if trie.match(toks, i, keys) or names.conjoined(keys[i]) or not self.may_open(toks[i], keys[i], names, written):
+                    continue
                 span = names.take_name(toks, keys, i, names.max_name_words)
                 if span:
                     found[(tuple(keys[j] for j in span), " ".join(toks[j].surface for j in span),
