@@ -324,3 +324,16 @@ def test_a_kunya_or_a_nasab_opens_a_persons_name():
     persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
     assert {"أم محمد", "ابن سينا"} <= persons
     assert not any(p.startswith(("أم لا", "ابن عم")) for p in persons)
+
+
+def test_a_given_name_that_is_also_a_word_needs_a_family_name_after_it():
+    lines = frame({"a.txt": [
+        "وسجل سالم الخيبري هدفا.",
+        "وهذا عمل صالح يستحق الشكر.",
+        "وكان كريم الأخلاق.",
+        "ويبقى أمل الشعب في الإصلاح.",
+        # the corpus writes أخلاق and شعب as words of their own: الأخلاق، الشعب are no family names
+        "لكل مهنة أخلاق.", "وهو شعب عظيم.",
+    ]})
+    persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
+    assert persons == {"سالم الخيبري"}

@@ -96,7 +96,8 @@ def load_patterns(path: str | Path | None = None) -> dict[str, list[tuple[str, .
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     return {key: [tuple(normalize_arabic(w).split()) for w in data.get(key) or []]
             for key in ("person_titles", "title_connectors", "institution_heads", "place_triggers", "not_name",
-                        "cldr_not_places", "given_names", "facility_nouns", "descriptor_heads", "club_heads")}
+                        "cldr_not_places", "given_names", "word_given_names", "facility_nouns", "descriptor_heads",
+                        "club_heads")}
 
 
 def cldr_places(exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:

@@ -178,6 +178,7 @@ class NameWords:
         self.connectors = {w for words in pats["title_connectors"] for w in words}
         self.gaz_places = gaz_places
         self.shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
+        self.word_given = {w[0] for w in pats["word_given_names"] if len(w) == 1} - self.shipped_given
         self._name_like: dict[str, bool] = {}
         self._may_name: dict[str, bool] = {}
         self.named_after = ({w[0] for w in pats["facility_nouns"] if len(w) == 1}
@@ -550,6 +551,21 @@ class PatternReader:
                 return form, cut, alef
         return None
 
+    def _word_given(self, toks, keys, i):
+        """The reading of token ``i`` as a given name that is also an ordinary word (سالم، صالح),
+        when a family name with the article follows whose bare form is no word of the corpus and
+        that is no known place."""
+        names = self.names
+        if i + 1 >= len(toks) or not plain_gap(toks[i + 1].gap) or not keys[i + 1].startswith("ال"):
+            return None
+        nxt = keys[i + 1]
+        for form, cut, alef in readings(keys[i]):
+            if form in names.word_given and len(nxt) >= 5 and nxt[2:] not in names.words.vocabulary \
+                    and nxt not in names.stop and nxt not in names.special and not names.verbal_noun(nxt) \
+                    and not nxt.endswith(_NOT_PLACE_ENDINGS) and nxt not in names.gaz_places:
+                return form, cut, alef
+        return None
+
     def untitled(self, toks, keys, given: set[str], given_reading: dict) -> None:
         """A given name (or أبو/ابن/أم before a name: ``_kunya``) and one or two name words after
         it. ``given_reading``: each distinct
@@ -561,6 +577,8 @@ class PatternReader:
                 reading = given_reading[keys[i]] = next(((f, c, a) for f, c, a in readings(keys[i]) if f in given), None)
             if reading is None and keys[i].endswith(("ابن", "ابو", "ام")):  # (a cheap test first)
                 reading = self._kunya(toks, keys, i, given)
+            if reading is None:
+                reading = self._word_given(toks, keys, i)
             if reading is None:
                 continue
             if i and plain_gap(toks[i].gap) and (keys[i - 1] in given or keys[i - 1] in _COMPOUND_HEADS
