@@ -180,6 +180,7 @@ class NameWords:
         self.shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
         self.word_given = {w[0] for w in pats["word_given_names"] if len(w) == 1} - self.shipped_given
         self._name_like: dict[str, bool] = {}
+        self._inflected: dict[str, bool] = {}
         self._may_name: dict[str, bool] = {}
         self.named_after = ({w[0] for w in pats["facility_nouns"] if len(w) == 1}
                             | {w[-1] for w in pats["institution_heads"]} | {w[-1] for w in pats["place_triggers"]})
@@ -257,6 +258,23 @@ class NameWords:
         # phrase (وليد، وائل are given names; a foreign name in و is lost: ويليام).
         return key[:1] == "و" and len(key) >= 4 and key not in self.shipped_given
 
+    def inflected(self, key: str) -> bool:
+        """Whether the corpus reads ``key`` as an inflected common word: an indefinite accusative
+        whose stem is a word (امتدادا، محبا), a plural or dual verb whose stem is one (يبحثون،
+        أظهروا), an imperfect also written with the other person's prefix (تستغني، يستغني), a
+        future verb (سيخوض: يخوض), a perfect in -ت (خاطبت: خاطب). Asked of the corpus, so that
+        names shaped alike stay (ماريا unless ماري is a word; ستيفن، سيرجيو، ايفان)."""
+        known = self._inflected.get(key)
+        if known is None:
+            written, vocabulary = self.words.written, self.words.vocabulary
+            known = self._inflected[key] = key not in self.shipped_given and (
+                (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or "ال" + key[:-1] in vocabulary))
+                or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5 and key[:-2] in written)
+                or (key[:1] in "يت" and len(key) >= 4 and {"ي": "ت", "ت": "ي"}[key[0]] + key[1:] in written)
+                or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5 and key[1:] in written)
+                or (key.endswith("ت") and len(key) >= 5 and key[:-1] in written))
+        return known
+
     @staticmethod
     def verbal_noun(key: str) -> bool:
         # The verbal nouns of derived verbs take the article on a prefix of their own
@@ -300,6 +318,8 @@ class NameWords:
                 ok = ((self.name_like(key, not words and not after) and (words or after or not self.conjoined(key)))
                       or (articled and bool(words or after) and self.later_name_word(key, previous)
                           and not (kind_place and key.endswith(_NOT_PLACE_ENDINGS))))
+            if ok and (words or after) and not key.startswith("ال") and self.inflected(key):
+                ok = False  # اسياس نزولا، بشار يبحثون: an accusative or a verb after the name
             if not ok:
                 break
             family = family or (key.startswith("ال") and previous not in _COMPOUND_HEADS)
@@ -531,8 +551,10 @@ class PatternReader:
         for (kind, words, _), n in self.found.items():
             if kind == "person" and len(words) >= 2:
                 firsts[words[0]] += n
+        # A given name whose normalized form is a function word (منى -> مني "from me", علي)
+        # opens a name only after a title.
         return ((self.names.shipped_given | {w for w, n in firsts.items() if n >= 2 and not self.names.conjoined(w)})
-                - _FUNCTION_WORD_FORMS)
+                - _FUNCTION_WORD_FORMS - self.names.stop)
 
     def _kunya(self, toks, keys, i, given: set[str]):
         """The reading of token ``i`` as أبو/ابن/أم opening a person's name (أم محمد، ابن سينا،
@@ -666,25 +688,21 @@ class NameContexts:
     def may_open(tok, key: str, names: "NameWords", written: set) -> bool:
         """Whether a word after a context may open a name. A context word is often a noun that a
         clause, a state or a prepositional phrase follows, so the word after it is no name when
-        it reads as a verb (يحث; سيخوض: يخوض is a word of the corpus; أظهروا، يمثلون: أظهر،
-        يمثل are; تستغني: so is يستغني; خاطبت: so is خاطب), as a noun with its pronoun (خطوته، تمارينه), as a preposition on a word of the
-        corpus or on a stem of two letters (لضمان، بضخ; بالمجان، وخص), or as an indefinite accusative whose stem is
-        a word of the corpus (محبا، جسدا). Each shape is asked of the corpus, so that names shaped
-        alike stay (ستيفن، سيرجيو، ايفان، بايدن، لافروف، عبدالله)."""
+        it reads as a verb (يحث; ``NameWords.inflected``: سيخوض، أظهروا، تستغني، خاطبت) or an
+        indefinite accusative (محبا), as a noun with its pronoun (خطوته، تمارينه), or as a
+        preposition or "and" on a word of the corpus or on a short stem (لضمان، بضخ، بالمجان،
+        وخص). Each shape is asked of the corpus, so that names shaped alike stay (ستيفن، سيرجيو،
+        ايفان، بايدن، لافروف، عبدالله)."""
         if key in names.shipped_given:
             return True
         if key.startswith(("بال", "لل", "كال", "فال", "وال")) or (key[:1] == "و" and (len(key) <= 3 or key[1:] in written)):
             return False  # a preposition or "and" on a word (بالمجان، وخص)
-        if names.verb_shaped(key) or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5 and key[1:] in written) \
-                or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5 and key[:-2] in written) \
-                or (key[:1] in "يت" and len(key) >= 4 and {"ي": "ت", "ت": "ي"}[key[0]] + key[1:] in written) \
-                or (key.endswith("ت") and len(key) >= 5 and key[:-1] in written):
-            return False  # an imperfect read with the other person's prefix too (تستغني، يستغني); a perfect (خاطبت)
+        if names.verb_shaped(key) or names.inflected(key):
+            return False
         if names.possessive(tok.surface) and not key.endswith("الله"):
             return False
-        if tok.surface[:1] in "بل" and (len(key) <= 3 or key[1:] in written or "ال" + key[1:] in names.words.vocabulary):
-            return False
-        return not (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or "ال" + key[:-1] in names.words.vocabulary))
+        return not (tok.surface[:1] in "بل" and (len(key) <= 3 or key[1:] in written
+                                                 or "ال" + key[1:] in names.words.vocabulary))
 
     def read(self, corpus: "CorpusWords", trie: "Trie", names: "NameWords", written: set) -> Counter:
         """(words, surface, context word) -> occurrences of the names after a learned context
