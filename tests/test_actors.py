@@ -337,3 +337,9 @@ def test_a_given_name_that_is_also_a_word_needs_a_family_name_after_it():
     ]})
     persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
     assert persons == {"سالم الخيبري"}
+
+
+def test_a_time_word_ends_a_bodys_name():
+    lines = frame({"a.txt": ["وقصف الجيش السوري الأسبوع الماضي مواقع المعارضة.", "وقال الجيش السوري إن"]})
+    bodies = set(ActorExtractor().fit(lines).counts_.query("kind == 'institution'")["name"])
+    assert "الجيش السوري" in bodies and not any("الأسبوع" in b for b in bodies)

@@ -104,3 +104,12 @@ def test_a_word_seen_once_or_twice_after_a_name_does_not_extend_it():
              "وندد أنتوني بلينكين بشدة بالهجوم"]
     names = names_of(texts)
     assert surfaces(names, texts[2], 1) == ["أنتوني", "بلينكين"]
+
+
+def test_an_accusative_or_a_verb_of_the_corpus_ends_a_name():
+    # امتداد and يبحث are words of the corpus: امتدادا، يبحثون after a name are no name words.
+    texts = ["قال الرئيس اسياس افورقي امتدادا لسياسته", "إن امتداد الأزمة واضح", "وقال الرئيس بشار يبحثون عن حل",
+             "وهو يبحث عن حل"]
+    names = names_of(texts)
+    assert surfaces(names, texts[0], 2, titled=True) == ["اسياس", "افورقي"]
+    assert surfaces(names, texts[2], 2, titled=True) == ["بشار"]
