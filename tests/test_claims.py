@@ -186,3 +186,27 @@ def test_hedged_claims_are_marked():
                       "وقد يصل عدد النازحين إلى 10 آلاف شخص.",
                       "وقد قتل 5 جنود في الهجوم.")  # قد before a perfect asserts
     assert found["hedge"].tolist() == ["تقارير", "قد", ""]
+
+
+def test_a_number_word_with_a_proclitic():
+    c = one("وخدم الأمير سعود الفيصل وطنه لأربعة عقود.")
+    assert c["value"] == 4 and c["unit"] == "عقود"
+    c = one("وقتل قيادي في التنظيم وخمسة متطرفين آخرين.")
+    assert c["value"] == 5 and c["unit"] == "متطرفين"
+    assert claims_of("لست أدري ما حدث.").empty  # لست "I am not" is no six
+
+
+def test_a_qualifier_with_a_proclitic_or_a_verb_of_exceeding():
+    assert one("قدر التقرير الإعانات بنحو 1.2 مليار دولار.")["qualifier"] == "about"
+    assert one("ستسخر الهيئة تجربتها التي تزيد على أربعين عاما.")["qualifier"] == "more_than"
+
+
+def test_a_range_around_its_counted_noun():
+    c = one("وتتكون الشبكة عادة من 10 طبقات إلى 30 طبقة.")
+    assert (c["value"], c["value_max"], c["qualifier"]) == (10, 30, "range")
+
+
+def test_a_compound_ordinal_is_its_number_and_a_page_is_no_claim():
+    assert one("أرغمت وهي في الثانية عشرة من العمر على العمل.")["value"] == 12
+    assert one("القصيدة ذات الأبيات الأحد عشر.")["value"] == 11
+    assert claims_of("وصورة الصفحة 9 من الطلب.").empty

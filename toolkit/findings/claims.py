@@ -98,13 +98,22 @@ ORDINAL_WORDS = {normalize_arabic(w) for w in (
     "الـ ال الدورة دورة الجلسة جلسة النسخة نسخة الطبعة طبعة الحلقة حلقة الجولة جولة العدد "
     "المرتبة المركز الذكرى القمة الموسم الأسبوع الفصل الباب الجزء").split()}
 YEAR_WORDS = {normalize_arabic(w) for w in "عام العام سنة السنة لعام".split()}
-REFERENCE_WORDS = {normalize_arabic(w) for w in "المادة مادة رقم البند بند الفقرة فقرة القرار قرار الساعة".split()}
+REFERENCE_WORDS = {normalize_arabic(w) for w in ("المادة مادة رقم الرقم البند بند الفقرة فقرة القرار قرار الساعة "
+                                                  "صفحة الصفحة مقاس").split()}
+# The ordinal units (and the article's cardinal الأحد) that make a compound number with عشر/عشرة
+# (الحادي عشر، الثانية عشرة، الأبيات الأحد عشر): an age, a rank or a count, read as its number.
+ORDINAL_UNITS = _normalized({"الحادي": 1, "الحادية": 1, "الأحد": 1, "الإحدى": 1, "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3,
+                             "الرابع": 4, "الرابعة": 4, "الخامس": 5, "الخامسة": 5, "السادس": 6, "السادسة": 6,
+                             "السابع": 7, "السابعة": 7, "الثامن": 8, "الثامنة": 8, "التاسع": 9, "التاسعة": 9})
 QUALIFIERS = [(tuple(normalize_arabic(w).split()), name) for w, name in (  # words before the number
     ("ما يصل إلى", "up_to"), ("ما يقارب", "about"), ("ما يقرب من", "about"),
     ("ما لا يقل عن", "at_least"), ("لا يقل عن", "at_least"), ("على الأقل", "at_least"),
     ("ما يزيد على", "more_than"), ("ما يزيد عن", "more_than"), ("أكثر من", "more_than"),
     ("أزيد من", "more_than"), ("أقل من", "less_than"), ("نحو", "about"), ("حوالي", "about"),
     ("قرابة", "about"), ("زهاء", "about"), ("حتى", "up_to"),
+    ("يزيد على", "more_than"), ("يزيد عن", "more_than"), ("تزيد على", "more_than"), ("تزيد عن", "more_than"),
+    ("يتجاوز", "more_than"), ("تتجاوز", "more_than"), ("تجاوز", "more_than"), ("تجاوزت", "more_than"),
+    ("يفوق", "more_than"), ("تفوق", "more_than"), ("يقارب", "about"), ("تقارب", "about"),
 )]
 
 
@@ -176,8 +185,17 @@ def _digits_value(raw: str, multiplied: bool) -> float | None:
 def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     """An Arabic number word phrase starting at ``i`` (without its multiplier): (value, tokens)."""
     total, j, expect_and = 0.0, i, False
+    first = toks[i].key if i < len(toks) else ""
+    if toks[i:i + 1] and toks[i].kind == "word" and first in ORDINAL_UNITS and i + 1 < len(toks) \
+            and toks[i + 1].key in ("عشر", "عشره"):
+        return ORDINAL_UNITS[first] + 10, 2  # في الثانية عشرة من عمره: twelve
     while j < len(toks) and toks[j].kind == "word":
         key = toks[j].key
+        if j == i and not (UNITS.get(key) or TENS.get(key) or HUNDREDS.get(key)):
+            # a proclitic on the first word: لأربعة عقود، وخمسة متطرفين، بثلاثة
+            # (a stem of three letters or more: لست "I am not" is no six)
+            key = next((f for f, _, _ in readings(key)[1:]
+                        if len(f) >= 3 and (UNITS.get(f) or TENS.get(f) or HUNDREDS.get(f))), key)
         if expect_and:
             if not key.startswith("و") or (j > i and not toks[j].gap.strip() == ""):
                 break
@@ -373,6 +391,10 @@ class ClaimExtractor:
         # A range: X إلى Y, X - Y, بين X و Y (a multiplier on Y alone applies to X too).
         j = last + 1
         k = None
+        if j + 2 < len(toks) and before is not None and before.key == "من" and toks[j].kind == "word" \
+                and toks[j + 1].key in ("الي", "حتي") and toks[j + 2].kind == "num" \
+                and not any(c in toks[j].gap + toks[j + 1].gap for c in ".,،;؛:"):
+            j += 1  # من 10 طبقات إلى 30 طبقة: the counted noun between the bounds
         if j < len(toks):
             if toks[j].kind == "word" and toks[j].key in ("الي", "حتي"):
                 k = j + 1
@@ -470,9 +492,12 @@ class ClaimExtractor:
         return toks[j].surface, "other", j
 
     def _qualifier(self, toks, first):
+        """The qualifier before the number, its first word also with a proclitic (بنحو، وحوالي،
+        بأكثر من)."""
         for words, name in QUALIFIERS:
             n = len(words)
-            if first >= n and tuple(t.key for t in toks[first - n:first]) == words:
+            if first >= n and tuple(t.key for t in toks[first - n + 1:first]) == words[1:] \
+                    and any(f == words[0] for f, _, _ in readings(toks[first - n].key)):
                 return name
         return None
 
