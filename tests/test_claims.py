@@ -210,3 +210,8 @@ def test_a_compound_ordinal_is_its_number_and_a_page_is_no_claim():
     assert one("أرغمت وهي في الثانية عشرة من العمر على العمل.")["value"] == 12
     assert one("القصيدة ذات الأبيات الأحد عشر.")["value"] == 11
     assert claims_of("وصورة الصفحة 9 من الطلب.").empty
+
+
+def test_an_imperfect_verb_of_saying_names_the_speaker():
+    c = one("ويذكر التاجر محمد بافيل أن المستهلكين يشترون الملابس كل 6 شهور.")
+    assert "بافيل" in c["speaker"]
