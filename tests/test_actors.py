@@ -343,3 +343,14 @@ def test_a_time_word_ends_a_bodys_name():
     lines = frame({"a.txt": ["وقصف الجيش السوري الأسبوع الماضي مواقع المعارضة.", "وقال الجيش السوري إن"]})
     bodies = set(ActorExtractor().fit(lines).counts_.query("kind == 'institution'")["name"])
     assert "الجيش السوري" in bodies and not any("الأسبوع" in b for b in bodies)
+
+
+def test_a_short_acronym_matches_only_as_written_and_a_name_stops_at_a_quotation():
+    lines = frame({"a.txt": ["أبوظبي (وام) - أعلنت الوزارة الخطة.",
+                             "وأوضحت أم محمد «أرملة وأم لطفلين» أنها حضرت.",
+                             "وقال الرئيس «جو» بايدن إن الاتفاق قريب."]})
+    mentions = ActorExtractor().fit(lines).mentions_
+    assert "وام" in set(mentions["surface"]) and "وأم" not in set(mentions["surface"])
+    persons = set(mentions.query("kind == 'person'")["surface"])
+    assert "أم محمد" in persons and not any("أرملة" in p for p in persons)
+    assert "جو بايدن" in persons  # one quoted word is still a name word

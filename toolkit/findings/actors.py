@@ -233,6 +233,7 @@ class ActorExtractor:
         self._descriptor_heads = {w[0] for w in self._pats["descriptor_heads"] if len(w) == 1}
         self._club_heads = {w[0] for w in self._pats["club_heads"] if len(w) == 1}
         self._headless: set[tuple[str, ...]] = set()  # trie keys whose mentions start after the head
+        self._as_written: dict[tuple[str, ...], set[str]] = {}  # short listed names: their spellings
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
@@ -391,6 +392,10 @@ class ActorExtractor:
                     i += 1
                     continue
                 entry, n, cut, alef = hit
+                if n == 1 and self._as_written and toks[i].surface[cut:] not in \
+                        self._as_written.get((("ا" if alef else "") + keys[i][cut:],), (toks[i].surface[cut:],)):
+                    i += 1
+                    continue
                 first = toks[i]
                 surface = named = mention_surface(toks[i:i + n], cut, alef)
                 if n >= 2 and self._headless and (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n]) \
@@ -469,7 +474,11 @@ class ActorExtractor:
             entry = self._entry_for(tuple(normalize_arabic(row.name).split()), row.kind)
             self._actors[entry].gazetteer_name = self._actors[entry].gazetteer_name or row.name
             for variant in [row.name, *row.variants]:
-                self._add_key(trie, self._merge_key(tuple(normalize_arabic(variant).split()))[0], entry)
+                key = self._merge_key(tuple(normalize_arabic(variant).split()))[0]
+                self._add_key(trie, key, entry)
+                if len(key) == 1 and len(key[0]) <= 3:
+                    # A short acronym matches only as written: وام (WAM) is not وأم "and a mother".
+                    self._as_written.setdefault(key, set()).add(variant.strip())
         if self.cldr_places:
             for name in cldr_places({" ".join(w) for w in pats["cldr_not_places"]}):
                 key = self._merge_key(tuple(normalize_arabic(name).split()))[0]

@@ -310,6 +310,9 @@ class NameWords:
                 continue
             if words and previous not in _COMPOUND_HEADS and self.possessive(toks[k].surface):
                 break  # أحمد سليمان شكره "his thanks", ماجد سرور لظروفه "for his circumstances"
+            if words and any(q in toks[k].gap for q in OPEN_QUOTES) and \
+                    not (k + 1 >= len(toks) or any(q in toks[k + 1].gap for q in CLOSE_QUOTES)):
+                break  # أم محمد «أرملة وأم لطفلين»: a quotation opens; one quoted word may be a name (جو)
             if family:  # after the family name (الفيصل) only another ال-name (الحسيني الشيرازي)
                 ok = self.later_name_word(key, previous)
             elif titled and not words and key in _FUNCTION_WORD_FORMS and toks[k].surface == key:
