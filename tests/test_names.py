@@ -113,3 +113,10 @@ def test_an_accusative_or_a_verb_of_the_corpus_ends_a_name():
     names = names_of(texts)
     assert surfaces(names, texts[0], 2, titled=True) == ["اسياس", "افورقي"]
     assert surfaces(names, texts[2], 2, titled=True) == ["بشار"]
+
+
+def test_a_perfect_verb_the_corpus_conjugates_ends_a_name():
+    # لجأ is also written لجأت and لجأوا: a verb, not a family name.
+    texts = ["وقال المدير عمر لجأ إلى القضاء", "لجأت الحكومة إلى التحكيم", "لجأوا إلى المحكمة"]
+    names = names_of(texts)
+    assert surfaces(names, texts[0], 2, titled=True) == ["عمر"]

@@ -262,7 +262,8 @@ class NameWords:
         """Whether the corpus reads ``key`` as an inflected common word: an indefinite accusative
         whose stem is a word (امتدادا، محبا), a plural or dual verb whose stem is one (يبحثون،
         أظهروا), an imperfect also written with the other person's prefix (تستغني، يستغني), a
-        future verb (سيخوض: يخوض), a perfect in -ت (خاطبت: خاطب). Asked of the corpus, so that
+        future verb (سيخوض: يخوض), a perfect in -ت (خاطبت: خاطب), a perfect the corpus also
+        writes with the feminine and the plural endings (أراد: أرادت، أرادوا). Asked of the corpus, so that
         names shaped alike stay (ماريا unless ماري is a word; ستيفن، سيرجيو، ايفان)."""
         known = self._inflected.get(key)
         if known is None:
@@ -272,7 +273,8 @@ class NameWords:
                 or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5 and key[:-2] in written)
                 or (key[:1] in "يت" and len(key) >= 4 and {"ي": "ت", "ت": "ي"}[key[0]] + key[1:] in written)
                 or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5 and key[1:] in written)
-                or (key.endswith("ت") and len(key) >= 5 and key[:-1] in written))
+                or (key.endswith("ت") and len(key) >= 5 and key[:-1] in written)
+                or (len(key) >= 3 and key + "ت" in written and key + "وا" in written))
         return known
 
     @staticmethod
