@@ -357,7 +357,9 @@ display(HTML(figure_html(figure_paths["map"])))
 # People, institutions and places named in the coverage lines (`core`), from a gazetteer
 # (`toolkit/resources/actors.csv`), title patterns (<bdi>وزير الخارجية الروسي سيرغي لافروف</bdi>),
 # institution and place patterns (<bdi>وزارة الدفاع الأمريكية</bdi>، <bdi>منطقة كورسك</bdi>) and the corpus
-# itself (how far a name runs, surnames alone). Spellings are merged by the editable rules in
+# itself (how far a name runs, surnames alone, the words that stand before persons' names: a name
+# found after two of them is a person). A head that describes a body (<bdi>شركة</bdi>، <bdi>نادي</bdi>)
+# is outside its mention, as NER test sets label it. Spellings are merged by the editable rules in
 # `toolkit/resources/actor_merge_rules.csv`, applied after orthographic normalization. Every mention,
 # with its line and character offsets, is in `tables/actor_mentions.csv`; counts per document in
 # `tables/actors.csv`.
