@@ -215,3 +215,8 @@ def test_a_compound_ordinal_is_its_number_and_a_page_is_no_claim():
 def test_an_imperfect_verb_of_saying_names_the_speaker():
     c = one("ويذكر التاجر محمد بافيل أن المستهلكين يشترون الملابس كل 6 شهور.")
     assert "بافيل" in c["speaker"]
+
+
+def test_a_preposition_after_the_verb_is_no_speaker():
+    c = one("ولفتت إلى أن للأفراد الاستفادة بواقع خمسة أشخاص فقط.")
+    assert c["speaker"] != "إلى"

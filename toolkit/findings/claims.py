@@ -550,6 +550,8 @@ class ClaimExtractor:
             addressee = self._addressee(t.key) or (addressee and t.key.startswith("ال") and not t.gap.strip())
             if not addressee and not self._time_word(t.key):
                 words.append(t)
+        if all(t.key in self._stop for t in words):
+            words = []  # لفتت إلى أن، أشار إلى أن: a preposition, no subject (the speaker goes on)
         if mentions and words:
             lo, hi = offset + toks[v].end, offset + (toks[end].start if end < len(toks) else len(text))
             inside = [m for m in self._within(mentions, lo, hi) if m[1] <= hi]
