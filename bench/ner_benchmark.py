@@ -44,12 +44,12 @@ import argparse
 import json
 import sys
 import time
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import pandas as pd  # noqa: E402
 
@@ -71,15 +71,9 @@ def load_gold(path: Path) -> list[dict]:
 def read_articles(corpus: Path, wanted: set[str] | None) -> dict[str, dict]:
     """The dev split's articles by id (``FILE.json#INDEX``, as in ``make_sample.py``); only
     ``wanted`` ones unless None."""
-    articles = {}
-    for z in sorted(corpus.glob("*.zip")):
-        with zipfile.ZipFile(z) as zf:
-            for name in sorted(zf.namelist()):
-                for i, art in enumerate(json.loads(zf.read(name).decode("utf-8"))):
-                    key = f"{name}#{i}"
-                    if wanted is None or key in wanted:
-                        articles[key] = art
-    return articles
+    from ner_eval.make_sample import load_articles
+
+    return {key: art for key, art in load_articles(corpus) if wanted is None or key in wanted}
 
 
 def article_lines(doc: str, content: str) -> list[dict]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import zipfile
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,39 +35,14 @@ SEED = 2027
 MIN_WORDS, MAX_WORDS = 12, 60
 NER_GOLD = ROOT / "bench/ner_eval/sentences.jsonl"
 
-# --- copied from bench/ner_eval/make_sample.py (kept verbatim so the sample does not move if that
-# --- file changes); only the word limits differ (12-60 here, 12-45 there).
-END = re.compile(r"(?<!\d)[.](?!\d)|[؟?!;؛]")
-CHROME = re.compile(r"https?://|www\.|@|اقرأ أيضا|اقرأ أيضاً|للمزيد|المصدر:|تابعونا|شاهد الفيديو|صورة:|الصورة:|رابط الخبر")
-
-
-def chrome(paragraph: str) -> bool:
-    """A line that is not body prose: links, handles, read-more / source / photo lines, list items,
-    and short lines (under 8 words: bylines, datelines, headings), "رابط الخبر" (link-to-story) lines."""
-    p = paragraph.strip()
-    return (len(p.split()) < 8 or bool(CHROME.search(p)) or p[:1] in "-–—•·●▪►"
-            or bool(re.match(r"^\(?\d+[\)\.\-]", p)))
+# The articles' order and the sentence splitting and chrome filter are the NER sample's
+# (bench/ner_eval/make_sample.py); only the word limits differ (12-60 here, 12-45 there).
+sys.path.insert(0, str(ROOT / "bench"))
+from ner_eval.make_sample import load_articles, sentences as _sentences  # noqa: E402
 
 
 def sentences(content: str):
-    """(offset, text) of each eligible sentence of the body, text exactly as in ``content``."""
-    pos = 0
-    for para in content.split("\n"):
-        base = pos
-        pos += len(para) + 1
-        if chrome(para):
-            continue
-        last = 0
-        for m in list(END.finditer(para)) + [None]:
-            end = m.end() if m else len(para)
-            raw = para[last:end]
-            last = end
-            text = raw.strip()
-            if not text:
-                continue
-            if MIN_WORDS <= len(text.split()) <= MAX_WORDS:
-                yield base + (end - len(raw)) + (len(raw) - len(raw.lstrip())), text
-# --- end of copy
+    return _sentences(content, MIN_WORDS, MAX_WORDS)
 
 
 DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
@@ -94,16 +69,6 @@ NUMBER_WORD = re.compile(
 
 def has_number(text: str) -> bool:
     return bool(DIGIT.search(text) or NUMBER_WORD.search(text))
-
-
-def load_articles(corpus: Path) -> list[tuple[str, dict]]:
-    articles = []
-    for z in sorted(corpus.glob("*.zip")):
-        with zipfile.ZipFile(z) as zf:
-            for name in sorted(zf.namelist()):
-                for i, art in enumerate(json.loads(zf.read(name).decode("utf-8"))):
-                    articles.append((f"{name}#{i}", art))
-    return articles
 
 
 def main() -> int:

@@ -45,8 +45,21 @@ def chrome(paragraph: str) -> bool:
             or bool(re.match(r"^\(?\d+[\)\.\-]", p)))
 
 
-def sentences(content: str):
-    """(offset, text) of each eligible sentence of the body, text exactly as in ``content``."""
+def load_articles(corpus: Path) -> list[tuple[str, dict]]:
+    """The split's articles in file order as (id, article): zips sorted by name, members sorted,
+    articles in array order; id = ``MEMBER#INDEX``."""
+    articles = []
+    for z in sorted(Path(corpus).glob("*.zip")):
+        with zipfile.ZipFile(z) as zf:
+            for name in sorted(zf.namelist()):
+                for i, art in enumerate(json.loads(zf.read(name).decode("utf-8"))):
+                    articles.append((f"{name}#{i}", art))
+    return articles
+
+
+def sentences(content: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS):
+    """(offset, text) of each eligible sentence of the body (``min_words``..``max_words``
+    whitespace words, not in a chrome paragraph), text exactly as in ``content``."""
     pos = 0
     for para in content.split("\n"):
         base = pos
@@ -61,7 +74,7 @@ def sentences(content: str):
             text = raw.strip()
             if not text:
                 continue
-            if MIN_WORDS <= len(text.split()) <= MAX_WORDS:
+            if min_words <= len(text.split()) <= max_words:
                 yield base + (end - len(raw)) + (len(raw) - len(raw.lstrip())), text
 
 
@@ -71,12 +84,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "outputs/ner_eval/candidates.jsonl"))
     args = ap.parse_args()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    articles = []
-    for z in sorted(Path(args.corpus).glob("*.zip")):
-        with zipfile.ZipFile(z) as zf:
-            for name in sorted(zf.namelist()):
-                for i, art in enumerate(json.loads(zf.read(name).decode("utf-8"))):
-                    articles.append((f"{name}#{i}", art))
+    articles = load_articles(Path(args.corpus))
     rng = np.random.default_rng(SEED)
     order = rng.permutation(len(articles))
     k = -1
