@@ -314,7 +314,7 @@ class ActorExtractor:
 
     def count_contexts(self, corpus: CorpusWords) -> Counter:
         """The words right before this partition's mentions of known actors (``NameContexts.count``)."""
-        return NameContexts.count(corpus, self._trie, [a.kind for a in self._actors], self._names.words.written)
+        return NameContexts.count(corpus, self._known_names, [a.kind for a in self._actors], self._names.words.written)
 
     def learn_contexts(self, parts: list[Counter]) -> None:
         """The words learned as persons' contexts from the partitions' ``count_contexts``
@@ -383,19 +383,8 @@ class ActorExtractor:
         """Every mention of a known name, longest first, with its offsets in its document (the
         actor's entry number); and how often each entry is written each way."""
         rows, surfaces = [], Counter()
-        trie = self._trie
         for keys, (doc, line, start, toks) in zip(corpus.keys, corpus.lines):
-            i = 0
-            while i < len(toks):
-                hit = trie.match(toks, i, keys)
-                if not hit:
-                    i += 1
-                    continue
-                entry, n, cut, alef = hit
-                if n == 1 and self._as_written and toks[i].surface[cut:] not in \
-                        self._as_written.get((("ا" if alef else "") + keys[i][cut:],), (toks[i].surface[cut:],)):
-                    i += 1
-                    continue
+            for i, entry, n, cut, alef in self._known_names(toks, keys):
                 first = toks[i]
                 surface = named = mention_surface(toks[i:i + n], cut, alef)
                 if n >= 2 and self._headless and (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n]) \
@@ -406,8 +395,17 @@ class ActorExtractor:
                 rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
                              "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
                 surfaces[(entry, named)] += 1
-                i += n
         return rows, surfaces
+
+    def _known_names(self, toks, keys):
+        """A line's mentions of known names (``Trie.scan``), a short listed acronym only as written."""
+        return self._trie.scan(toks, keys, self._as_listed if self._as_written else None)
+
+    def _as_listed(self, toks, keys, i, hit) -> bool:
+        # A short acronym matches only as written: وام (WAM) is not وأم "and a mother".
+        _, n, cut, alef = hit
+        spellings = self._as_written.get((("ا" if alef else "") + keys[i][cut:],)) if n == 1 else None
+        return spellings is None or toks[i].surface[cut:] in spellings
 
     def learn_spellings(self, parts: list[Counter]) -> None:
         """Each actor's name: the gazetteer's, or the longest of its frequent spellings."""
@@ -476,8 +474,7 @@ class ActorExtractor:
             for variant in [row.name, *row.variants]:
                 key = self._merge_key(tuple(normalize_arabic(variant).split()))[0]
                 self._add_key(trie, key, entry)
-                if len(key) == 1 and len(key[0]) <= 3:
-                    # A short acronym matches only as written: وام (WAM) is not وأم "and a mother".
+                if len(key) == 1 and len(key[0]) <= 3:  # matched only as written (``_as_listed``)
                     self._as_written.setdefault(key, set()).add(variant.strip())
         if self.cldr_places:
             for name in cldr_places({" ".join(w) for w in pats["cldr_not_places"]}):

@@ -74,6 +74,18 @@ class Trie:
                     return entry, n, cut, alef
         return None
 
+    def scan(self, tokens: list[Token], keys: list[str], accept=None):
+        """The known names of a line from left to right, each the longest at its token, as
+        (i, entry, n, cut, alef); ``accept(tokens, keys, i, hit)`` may refuse a match, and the
+        scan goes on at the next token."""
+        i = 0
+        while i < len(tokens):
+            hit = self.match(tokens, i, keys)
+            if not hit or (accept is not None and not accept(tokens, keys, i, hit)):
+                i += 1
+                continue
+            yield (i, *hit)
+            i += hit[1]
 
 
 # --------------------------------------------------------------------------- corpus statistics
@@ -645,20 +657,15 @@ class NameContexts:
         self.person_words_: dict[str, tuple[int, int, int]] = {}
 
     @staticmethod
-    def count(corpus: "CorpusWords", trie: "Trie", kinds: list[str], written: set) -> Counter:
-        """(context word, kind, entry) -> occurrences; kind and entry of the known actor after it."""
+    def count(corpus: "CorpusWords", known_names, kinds: list[str], written: set) -> Counter:
+        """(context word, kind, entry) -> occurrences; kind and entry of the known actor after it.
+        ``known_names(tokens, keys)``: the line's mentions as the mentions pass finds them
+        (``Trie.scan``), so that a context is counted before each mention counted later."""
         counts = Counter()
         for toks, keys in corpus.token_lines():
-            i = 0  # from the first token: a name's later words are never read as a mention of their own
-            while i < len(toks):
-                hit = trie.match(toks, i, keys)
-                if not hit:
-                    i += 1
-                    continue
-                entry, n, cut, _ = hit
+            for i, entry, _, cut, _ in known_names(toks, keys):
                 if i and cut == 0 and plain_gap(toks[i].gap):  # a proclitic is a context of its own
                     counts[(context_word(keys[i - 1], written), kinds[entry], entry)] += 1
-                i += n
         return counts
 
     def learn(self, parts: list[Counter], names: "NameWords", given: set[str]) -> "NameContexts":
