@@ -221,13 +221,18 @@ def test_a_speaker_by_family_name_and_a_quoted_company():
 
 
 # --------------------------------------------------------------------------- contexts
+# Players and coaches named after a title (اللاعب، المدرب) and a nationality: the nationalities
+# stand before three different known persons each, and are learned as persons' contexts.
+TITLED_PLAYERS = ["وسجل اللاعب البرازيلي نيمار دا سيلفا هدفا.", "وتألق اللاعب البرازيلي داني ألفيس.",
+                  "وغاب اللاعب البرازيلي فيليبي كوتينيو.", "وقال المدرب الأرجنتيني دييغو سيميوني إن",
+                  "وأكد المدرب الأرجنتيني ماوريسيو بوكيتينو أن", "وأشار المدرب الأرجنتيني مارسيلو بييلسا إلى"]
+
+
 def test_words_before_known_persons_find_persons_named_without_a_title():
     # The nationality before a titled person's name («اللاعب البرازيلي ...») is learned as a
     # person's context; a name after two such words is a person, without a title.
     lines = frame({
-        "a.txt": ["وسجل اللاعب البرازيلي نيمار دا سيلفا هدفا.", "وتألق اللاعب البرازيلي داني ألفيس.",
-                  "وغاب اللاعب البرازيلي فيليبي كوتينيو.", "وقال المدرب الأرجنتيني دييغو سيميوني إن",
-                  "وأكد المدرب الأرجنتيني ماوريسيو بوكيتينو أن", "وأشار المدرب الأرجنتيني مارسيلو بييلسا إلى"],
+        "a.txt": TITLED_PLAYERS,
         "b.txt": ["وسجل البرازيلي روبرتو فيرمينو هدفين.", "وأشاد الأرجنتيني روبرتو فيرمينو بزملائه.",
                   "وصل البرازيلي مدربا للفريق.", "وسافر الأرجنتيني ميسي."],
     })
@@ -246,9 +251,7 @@ def test_a_word_the_corpus_writes_before_other_names_is_a_given_name_not_a_perso
     # ماركوس stands after two learned contexts, but is mostly the first word of a longer name:
     # counted alone it would merge several men.
     lines = frame({
-        "a.txt": ["وسجل اللاعب البرازيلي نيمار دا سيلفا هدفا.", "وتألق اللاعب البرازيلي داني ألفيس.",
-                  "وغاب اللاعب البرازيلي فيليبي كوتينيو.", "وقال المدرب الأرجنتيني دييغو سيميوني إن",
-                  "وأكد المدرب الأرجنتيني ماوريسيو بوكيتينو أن", "وأشار المدرب الأرجنتيني مارسيلو بييلسا إلى"],
+        "a.txt": TITLED_PLAYERS,
         "b.txt": ["وسجل البرازيلي ماركوس هدفين.", "وأشاد الأرجنتيني ماركوس بزملائه.", "ولعب ماركوس روخو أساسيا.",
                   "وغاب ماركوس ألونسو عن المباراة.", "وسجل ماركوس راشفورد هدفا."],
     })
@@ -260,9 +263,7 @@ def test_contexts_learned_over_partitions_are_those_of_the_whole_corpus():
     # The steps as a run takes them over two partitions (``findings_stages``): the same
     # contexts, the same names, the same mentions as one fit of the whole.
     lines = frame({
-        "a.txt": ["وسجل اللاعب البرازيلي نيمار دا سيلفا هدفا.", "وتألق اللاعب البرازيلي داني ألفيس.",
-                  "وغاب اللاعب البرازيلي فيليبي كوتينيو.", "وقال المدرب الأرجنتيني دييغو سيميوني إن",
-                  "وأكد المدرب الأرجنتيني ماوريسيو بوكيتينو أن", "وأشار المدرب الأرجنتيني مارسيلو بييلسا إلى"],
+        "a.txt": TITLED_PLAYERS,
         "b.txt": ["وسجل البرازيلي روبرتو فيرمينو هدفين.", "وأشاد الأرجنتيني روبرتو فيرمينو بزملائه."],
     })
     whole = ActorExtractor().fit(lines)
