@@ -338,14 +338,11 @@ class ActorExtractor:
         found: Counter = Counter()
         for part in parts:
             found.update(part)
-        support, contexts = Counter(), defaultdict(set)
-        for (words, _, context), n in found.items():
-            support[words] += n
+        contexts, spellings = defaultdict(set), defaultdict(Counter)
+        for (words, surface, context), n in found.items():
             contexts[words].add(context)
-        names, added = self._names, set()
-        spellings: dict[tuple, Counter] = defaultdict(Counter)
-        for (words, surface, _), n in found.items():
             spellings[words][surface] += n
+        names, added = self._names, set()
         # The first words of the persons' longer names are given names too (خوان، مارتن), and so
         # is a word the corpus mostly writes before another name word (مايك، دافيد).
         firsts = {words[0] for words, entry in self._trie.entries.items()
@@ -359,13 +356,13 @@ class ActorExtractor:
         for words, written in sorted(spellings.items()):
             # one row per name: its most frequent spelling (ties by the spelling), every occurrence
             surface = min(written, key=lambda w: (-written[w], w))
-            n = support[words]
+            n = sum(written.values())
             if len(contexts[words]) < 2:
                 continue
             # A given name alone (سلمان، فهد; خوان، مارتن, first words of longer names) names
             # many people: no actor of its own.
             if len(words) == 1 and (names.verb_shaped(words[0]) or words[0] in firsts
-                                    or support[words] < self.min_pattern_share * names.words.counts[words[0]]):
+                                    or n < self.min_pattern_share * names.words.counts[words[0]]):
                 continue
             key = self._merge_key(words)[0]
             if key in self._trie.entries:
@@ -387,8 +384,7 @@ class ActorExtractor:
             for i, entry, n, cut, alef in self._known_names(toks, keys):
                 first = toks[i]
                 surface = named = mention_surface(toks[i:i + n], cut, alef)
-                if n >= 2 and self._headless and (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n]) \
-                        in self._headless:
+                if n >= 2 and self._headless and Trie.key_at(keys, i, n, cut, alef) in self._headless:
                     # The describing head is outside the mention (شركة فيليبس -> فيليبس) but
                     # names the actor: the name alone may be another actor's (a person's, a place's).
                     first, surface, cut = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False), 0
@@ -404,7 +400,7 @@ class ActorExtractor:
     def _as_listed(self, toks, keys, i, hit) -> bool:
         # A short acronym matches only as written: وام (WAM) is not وأم "and a mother".
         _, n, cut, alef = hit
-        spellings = self._as_written.get((("ا" if alef else "") + keys[i][cut:],)) if n == 1 else None
+        spellings = self._as_written.get(Trie.key_at(keys, i, n, cut, alef)) if n == 1 else None
         return spellings is None or toks[i].surface[cut:] in spellings
 
     def learn_spellings(self, parts: list[Counter]) -> None:

@@ -74,6 +74,11 @@ class Trie:
                     return entry, n, cut, alef
         return None
 
+    @staticmethod
+    def key_at(keys: list[str], i: int, n: int, cut: int, alef: bool) -> tuple[str, ...]:
+        """The entry's words a match (``match``: n, cut, alef) at token ``i`` read."""
+        return (("ا" if alef else "") + keys[i][cut:], *keys[i + 1:i + n])
+
     def scan(self, tokens: list[Token], keys: list[str], accept=None):
         """The known names of a line from left to right, each the longest at its token, as
         (i, entry, n, cut, alef); ``accept(tokens, keys, i, hit)`` may refuse a match, and the
