@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from toolkit.model.splice import Document, SpliceDetector, candidate_runs
+from toolkit.model.splice import Document, FeatureVote, SpliceDetector, candidate_runs
 
 # Four kinds of story, each with its own words (real Arabic vocabulary) and its own direction
 # in a toy embedding space.
@@ -165,3 +165,42 @@ def test_a_run_naming_the_focus_main_place_is_not_cut_for_its_words(fitted):
     assert detector.find_runs(spliced, off_focus, below=1.0, about_focus=main)
     main[5] = True                                  # one of its paragraphs names Yemen
     assert detector.find_runs(spliced, off_focus, below=1.0, about_focus=main) == []
+
+
+def _one_feature_separates(n=400, seed=0):
+    """Learning examples where the first feature alone tells glued (1) from own (0) runs and the
+    other three say so less sharply: as the lexical centroid does on glued runs from far donors."""
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.ones(n), np.zeros(n)].astype(int)
+    sharp = np.where(y == 1, rng.normal(-2.0, 0.3, 2 * n), rng.normal(2.0, 0.3, 2 * n))
+    loose = np.column_stack([np.where(y == 1, rng.normal(-1.0, 1.5, 2 * n), rng.normal(1.0, 1.5, 2 * n))
+                             for _ in range(3)])
+    return np.column_stack([sharp, loose]), y
+
+
+def test_every_feature_has_a_say():
+    """A run whose sharpest feature sits on the own side of the line while all the others say
+    foreign (a piece on a neighbouring subject sharing a few words with its host) is judged
+    foreign by the vote; one logistic regression over the four follows the sharpest alone."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _one_feature_separates()
+    vote = make_pipeline(StandardScaler(), FeatureVote()).fit(X, y)
+    regression = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, class_weight="balanced")).fit(X, y)
+    neighbour_piece = np.array([[1.5, -3.0, -3.0, -3.0]])
+    assert vote.predict_proba(neighbour_piece)[0, 1] > 0.5
+    assert regression.predict_proba(neighbour_piece)[0, 1] < 0.5
+    # Where all agree, the vote is as sure as the regression.
+    assert vote.predict_proba(np.array([[-2.0, -1.0, -1.0, -1.0]]))[0, 1] > 0.95
+    assert vote.predict_proba(np.array([[2.0, 1.0, 1.0, 1.0]]))[0, 1] < 0.05
+
+
+def test_the_vote_is_deterministic_and_reads_as_probabilities():
+    X, y = _one_feature_separates(seed=1)
+    a, b = FeatureVote().fit(X, y), FeatureVote().fit(X, y)
+    p = a.predict_proba(X)
+    assert p.shape == (len(X), 2) and np.allclose(p.sum(axis=1), 1.0)
+    assert np.array_equal(p, b.predict_proba(X))
+    assert a.coef_.shape == (1, 4) and (a.coef_ < 0).all()  # each feature: lower = more foreign

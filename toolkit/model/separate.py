@@ -196,9 +196,9 @@ class FocusSeparator:
     def __init__(self, seed_share=0.3, neighbors=5, topic_weight=0.5, off_focus_ratio=0.4, switch_penalty=0.25,
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
-                 splice_threshold=0.95, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
+                 splice_threshold=0.85, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
                  relative_lexical_limit=0.3, confirm_threshold=0.8, min_learning_documents=20,
-                 place_splice_threshold=0.6, document_places=True, main_place_share=0.3, opening_stays=True,
+                 place_splice_threshold=0.5, document_places=True, main_place_share=0.3, opening_stays=True,
                  glued_without_focus=False, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
