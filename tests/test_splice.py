@@ -204,3 +204,6 @@ def test_the_vote_is_deterministic_and_reads_as_probabilities():
     assert p.shape == (len(X), 2) and np.allclose(p.sum(axis=1), 1.0)
     assert np.array_equal(p, b.predict_proba(X))
     assert a.coef_.shape == (1, 4) and (a.coef_ < 0).all()  # each feature: lower = more foreign
+    # The mean vote as one linear function: the same as asking each vote and the calibration.
+    mean = np.mean([m.decision_function(X[:, [j]]) for j, m in enumerate(a.votes_)], axis=0)
+    assert np.allclose(p[:, 1], a.calibration_.predict_proba(mean[:, None])[:, 1], atol=1e-12)
