@@ -14,8 +14,9 @@ with its headline) and fits a model that tells those glued runs from the documen
 of the same shape (``FeatureVote``: each feature's own logistic vote, averaged, then
 calibrated; one logistic regression over all of them leans on whichever feature happens to
 separate the corpus's glued examples best, and a piece from a neighbouring subject that
-shares a few words with its host then passes, however foreign everything else says it is). The features compare a run with the rest of its
-document, so they mean the same for any embedder and any corpus:
+shares a few words with its host then passes, however foreign everything else says it is).
+The features compare a run with the rest of its document, so they mean the same for any
+embedder and any corpus:
 
 - embedding cohesion: mean similarity of the run's paragraphs to the rest of the document,
   against the similarity within the run and within the rest;
