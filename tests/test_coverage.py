@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from toolkit.model.coverage import Coverage, CoverageFinder
-from toolkit.model.separate import FocusSeparator, _leave_one_out_cohesion, line_table
+from toolkit.model.separate import FocusSeparator
+from toolkit.model.separation_tables import line_table
 from toolkit.model.topics import TopicModel
 from toolkit.study.params import SEED_FOCUS
 
@@ -104,11 +105,3 @@ def test_mixed_collection_keeps_every_article_and_sets_aside_only_what_does_not_
                                                               & (lines["line"] > 89))]
     assert (kept["label"] == "core").all()
     assert kept["reason"].str.startswith("belongs to its article (cohesion").all()
-
-
-def test_cohesion_is_similarity_to_the_rest_of_the_document():
-    E = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    cohesion = _leave_one_out_cohesion(E)
-    assert cohesion[2] == pytest.approx(0.0)  # orthogonal to the other two
-    assert cohesion[0] == pytest.approx(1 / np.sqrt(2))
-    assert _leave_one_out_cohesion(E[:1]).tolist() == [1.0]

@@ -83,46 +83,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..schema import LINES, SEGMENTS, SEPARATION, TOPIC_ASSIGNMENTS
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v)
-    return v / n if n else v
-
-
-def centroid(vectors: np.ndarray) -> np.ndarray:
-    return _unit(np.asarray(vectors, dtype=np.float64).mean(axis=0))
+from ..schema import LINES, SEGMENTS, TOPIC_ASSIGNMENTS
+from . import judges
+from .documents import (DocumentView, PlaceMarks, leave_one_out_cohesion, lone_short_lines, python_text,
+                        related_block_ends, unit, viterbi_runs)
+from .separation_tables import separation_table
 
 
 @dataclass
 class Threshold:
     value: float
     method: str
-
-
-def viterbi_runs(costs_core: np.ndarray, costs_insert: np.ndarray, switch_penalty: float) -> np.ndarray:
-    """Two-state segmentation: returns 0 (core) / 1 (insert) per position, minimising the
-    summed emission costs plus ``switch_penalty`` per change of state."""
-    n = len(costs_core)
-    if n == 0:
-        return np.zeros(0, dtype=int)
-    emit = np.stack([costs_core, costs_insert], axis=1)
-    total = emit[0].copy()
-    back = np.zeros((n, 2), dtype=int)
-    for i in range(1, n):
-        new = np.empty(2)
-        for s in (0, 1):
-            stay, switch = total[s], total[1 - s] + switch_penalty
-            # Ties keep the state (fewer switches), so equal costs give the same path each run.
-            back[i, s] = s if stay <= switch else 1 - s
-            new[s] = min(stay, switch) + emit[i, s]
-        total = new
-    states = np.zeros(n, dtype=int)
-    states[-1] = 0 if total[0] <= total[1] else 1
-    for i in range(n - 1, 0, -1):
-        states[i - 1] = back[i, states[i]]
-    return states
 
 
 class FocusSeparator:
@@ -178,7 +149,7 @@ class FocusSeparator:
         glued into an article after its start. Off: such a run is set aside unconfirmed.
     glued_without_focus : without a focus (a mixed collection), set aside the runs the splice
         detector alone finds glued in; off: they are listed for reading and kept (on real news
-        most are quotations and a column's own turns; see ``_label_belonging``).
+        most are quotations and a column's own turns; see ``label_belonging``).
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
@@ -234,7 +205,7 @@ class FocusSeparator:
 
     def query_scores(self, embeddings: np.ndarray, focus_vector: np.ndarray) -> np.ndarray:
         """Phase 1 (per partition): similarity of each paragraph to the focus text."""
-        return np.asarray(embeddings, dtype=np.float64) @ _unit(np.asarray(focus_vector, dtype=np.float64))
+        return np.asarray(embeddings, dtype=np.float64) @ unit(np.asarray(focus_vector, dtype=np.float64))
 
     def choose_seeds(self, query_scores: np.ndarray) -> np.ndarray:
         """Reduction 1: the ``seed_share`` of all paragraphs closest to the focus text
@@ -244,7 +215,7 @@ class FocusSeparator:
 
     def set_centroid(self, seed_sum: np.ndarray, n_seeds: int) -> None:
         """Reduction 2: the focus centroid from the summed seed embeddings."""
-        self.focus_centroid_ = _unit(np.asarray(seed_sum, dtype=np.float64) / max(n_seeds, 1))
+        self.focus_centroid_ = unit(np.asarray(seed_sum, dtype=np.float64) / max(n_seeds, 1))
 
     def direct_scores(self, embeddings: np.ndarray) -> np.ndarray:
         """Similarity of each paragraph to the focus centroid."""
@@ -281,7 +252,7 @@ class FocusSeparator:
     def set_without_focus(self) -> None:
         """Instead of reductions 1-3, when there is no coverage under study (a mixed
         collection, ``toolkit.model.coverage``): nothing is judged against a focus; a paragraph is
-        set aside only when it does not belong to its own article (``_label_belonging``)."""
+        set aside only when it does not belong to its own article (``label_belonging``)."""
         self.has_focus_ = False
         self.focus_centroid_ = None
         self.coherence_ = float("nan")
@@ -301,7 +272,7 @@ class FocusSeparator:
         from .places import FocusPlaces, known_places
         from .splice import Document, SpliceDetector
 
-        segments = _python_text(segments)
+        segments = python_text(segments)
         terms = [content_terms(t) for t in segments["text"]]
         by_doc = segments.groupby("doc", sort=True).indices
         df: dict[str, int] = {}
@@ -399,57 +370,58 @@ class FocusSeparator:
                         lines: pd.DataFrame, neighbours: np.ndarray, in_reference: np.ndarray,
                         reference_direct: np.ndarray) -> tuple[pd.DataFrame, list[dict]]:
         """Phase 4 (per partition, whole documents): scores, runs, headlines and glued-in
-        articles. Returns ``(schema.SEPARATION table, glued-article checks)``."""
-        segments = _python_text(SEGMENTS.check(segments, "separate.label segments"))
+        articles. Returns ``(schema.SEPARATION table, the decisions for the report)``."""
+        segments = python_text(SEGMENTS.check(segments, "separate.label segments"))
         lines = LINES.check(lines, "separate.label lines")
-        scores = (self.focus_scores(embeddings, topics, neighbours, in_reference, reference_direct)
-                  if self.has_focus_ else np.zeros(len(segments)))
-        words = segments["text"].str.split().str.len().to_numpy()
-        weight = np.minimum(1.0, words / self.full_weight_words)
-        theta = self.threshold_.value
+        E = np.asarray(embeddings, dtype=np.float64)
+        related_after = related_block_ends(lines)
+        if not self.has_focus_:
+            return self.label_belonging(segments, E, related_after)
+        scores = self.focus_scores(embeddings, topics, neighbours, in_reference, reference_direct)
+        weight = np.minimum(1.0, segments["text"].str.split().str.len().to_numpy() / self.full_weight_words)
+        evidence, lexical_evidence = self.evidence(scores, segments["text"])
+        marks = self.place_marks(segments["text"])
         labels = np.array(["core"] * len(segments), dtype=object)
         reasons = np.array([""] * len(segments), dtype=object)
         pieces: list[dict] = []
-
-        related_after = self._related_block_ends(lines)
-        E = np.asarray(embeddings, dtype=np.float64)
-        if not self.has_focus_:
-            return self._label_belonging(segments, E, lines, related_after)
-        evidence, lexical_evidence = self.evidence(scores, segments["text"])
-        place_marks = self.place_marks(segments["text"])
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
-            idx = np.sort(idx)
-            s, z, w = scores[idx], evidence[idx], weight[idx]
-            # Costs in units of the thresholds, so that switch_penalty means the same for any
-            # embedder's similarity scale.
-            states = viterbi_runs(w * np.maximum(0.0, 1 - z), w * np.maximum(0.0, z - 1), self.switch_penalty)
-            lone = self._lone_short_lines(states, w)
-            states[lone] = 0
-            for j, i in enumerate(idx):
-                if lone[j]:
-                    reasons[i] = (f"evidence {z[j]:.2f} below 1, but a lone short line between the article's "
-                                  f"own text is too little to judge alone (a caption, a subheading)")
-                elif states[j] == 1:
-                    labels[i] = "insert"
-                    reasons[i] = f"in an off-focus run (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
-                else:
-                    reasons[i] = (f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
-                                  if z[j] >= 1 else
-                                  f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
-            glued = self._glued_runs(idx, segments, E, lexical_evidence, place_marks)
-            in_glued = np.zeros(len(idx), dtype=bool)
+            view = DocumentView(doc, np.sort(idx), segments, E, labels, reasons, pieces, self.headline_words)
+            w = weight[view.idx]
+            states = self._off_focus_runs(view, scores, evidence, w)
+            glued = judges.glued_runs(self, view, lexical_evidence, marks)
+            in_glued = np.zeros(len(view), dtype=bool)
             for run in glued:
                 in_glued[run.start:run.stop] = True
-            if self._off_focus_document(doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
-                                        pieces, place_marks):
+            if judges.off_focus_document(self, view, w, evidence, lexical_evidence, in_glued, marks):
                 continue
-            self._set_aside_glued_runs(doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
-                                       pieces, place_marks)
-            self._confirm_runs(doc, idx, states, in_glued, segments, E, evidence, labels, reasons, pieces, place_marks)
-            self._attach_headlines(idx, states, segments, labels, reasons)
-            self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
+            judges.set_aside_glued_runs(self, view, glued, states, evidence, lexical_evidence, marks)
+            judges.confirm_off_focus_runs(self, view, states, in_glued, evidence, marks)
+            judges.attach_headlines(view, states, self.headline_words)
+            judges.glued_article(view, related_after.get(doc, []), self.continuation_margin)
+        return separation_table(segments, labels, scores, reasons), pieces
 
-        return _separation_table(segments, labels, scores, reasons), pieces
+    def _off_focus_runs(self, view: DocumentView, scores: np.ndarray, evidence: np.ndarray,
+                        weight: np.ndarray) -> np.ndarray:
+        """Step 3: the document's core (0) / insert (1) path by its focus evidence, each
+        paragraph's label and reason written; a lone short line stays core."""
+        s, z = scores[view.idx], evidence[view.idx]
+        theta = self.threshold_.value
+        # Costs in units of the thresholds, so that switch_penalty means the same for any
+        # embedder's similarity scale.
+        states = viterbi_runs(weight * np.maximum(0.0, 1 - z), weight * np.maximum(0.0, z - 1), self.switch_penalty)
+        lone = lone_short_lines(states, weight)
+        states[lone] = 0
+        for j in range(len(view)):
+            if lone[j]:
+                view.mark(j, f"evidence {z[j]:.2f} below 1, but a lone short line between the article's "
+                             f"own text is too little to judge alone (a caption, a subheading)")
+            elif states[j] == 1:
+                view.mark(j, f"in an off-focus run (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})",
+                          "insert")
+            else:
+                view.mark(j, f"on the focus (evidence {z[j]:.2f}, focus score {s[j]:.2f} vs {theta:.2f})"
+                             if z[j] >= 1 else f"evidence {z[j]:.2f} below 1 but inside an on-focus run")
+        return states
 
     # --------------------------------------------------------------- helpers
     def evidence(self, scores: np.ndarray, texts) -> tuple[np.ndarray, np.ndarray]:
@@ -464,21 +436,7 @@ class FocusSeparator:
                 z = (1 - self.lexical_weight) * z + self.lexical_weight * lexical
         return z, lexical
 
-    @staticmethod
-    def _lone_short_lines(states: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Off-focus runs of one line shorter than a full paragraph (weight < 1) with the
-        article's own text on both sides (or the document's edge): a photo caption or a
-        subheading embeds too noisily to be set aside on its own evidence. A glued-in piece is
-        a run of paragraphs; its headline joins it (step 7)."""
-        n = len(states)
-        lone = np.zeros(n, dtype=bool)
-        for j in range(n):
-            if (states[j] == 1 and weight[j] < 1 and (j == 0 or states[j - 1] == 0)
-                    and (j == n - 1 or states[j + 1] == 0) and n > 1):
-                lone[j] = True
-        return lone
-
-    def place_marks(self, texts) -> tuple | None:
+    def place_marks(self, texts) -> PlaceMarks | None:
         """Per paragraph: names one of the focus's places, names another place, names one of
         its main places (three bool arrays), and the other places it names (a list of tuples);
         None when the focus is not anchored in places or ``focus_places_`` was not learnt."""
@@ -492,172 +450,10 @@ class FocusSeparator:
         named = [finder.find(content_terms(t)) for t in texts]
         marks = [focus_places.marks(n) for n in named]
         others = [tuple(p for p in n if not focus_places.is_focus_place(p)) for n in named]
-        return (*(np.array([m[k] for m in marks], dtype=bool).reshape(-1) for k in range(3)), others)
+        return PlaceMarks(*(np.array([m[k] for m in marks], dtype=bool).reshape(-1) for k in range(3)), others)
 
-    def _off_focus_document(self, doc, idx, w, evidence, lexical_evidence, in_glued, segments, labels, reasons,
-                            pieces, place_marks=None) -> bool:
-        """Whether the document as a whole is off the focus (its glued-in runs aside, which do
-        not count for the document's own subject): by its evidence, its words, or its places
-        (``document_places``), unless it keeps naming the focus's main places
-        (``main_place_share``); if so, all its paragraphs become inserts."""
-        basis = ~in_glued if (~in_glued).any() and w[~in_glued].sum() > 0 else np.ones(len(idx), dtype=bool)
-        weights = np.maximum(w[basis], 1e-9)
-        mean = float(np.average(evidence[idx][basis], weights=weights))
-        lexical_mean = float(np.average(np.minimum(lexical_evidence[idx][basis], 1e6), weights=weights))
-        # Another story happens elsewhere throughout, not in one passing mention (the envoy flew
-        # to Geneva): a third of its paragraphs (main_place_share) name other places.
-        elsewhere = (self.document_places and place_marks is not None
-                     and not place_marks[0][idx][basis].any()
-                     and place_marks[1][idx][basis].mean() >= (self.main_place_share or 0.0))
-        if mean >= self.document_ratio and lexical_mean >= self.document_lexical_ratio and not elsewhere:
-            return False
-        named = self._main_place_share(place_marks, idx[basis])
-        if named and named >= self.main_place_share:
-            # Its words are off the focus, but it keeps naming the focus's main places: about the
-            # focus (a Yemen article on the Yemenis' residence papers).
-            pieces.append({"doc": doc, "kind": "document off the focus's words",
-                           "first_line": int(segments["line"].iat[idx[0]]), "paragraphs": int(len(idx)),
-                           "mean_evidence": round(mean, 3), "lexical_evidence": round(lexical_mean, 3),
-                           "decision": (f"core: {named:.0%} of its paragraphs name the focus's main places "
-                                        f"({', '.join(sorted(self.focus_places_.main_places))})"),
-                           "text": _first_words(segments["text"].iat[idx[0]])})
-            return False
-        why = (f"mean evidence {mean:.2f} < {self.document_ratio:.2f}" if mean < self.document_ratio else
-               f"mean lexical evidence {lexical_mean:.2f} < {self.document_lexical_ratio:.2f}"
-               if lexical_mean < self.document_lexical_ratio else
-               "it names places, none of them the focus's: another story")
-        for i in idx:
-            labels[i] = "insert"
-            reasons[i] = f"document off the focus ({why}; this paragraph {evidence[i]:.2f})"
-        pieces.append({"doc": doc, "kind": "document off the focus", "first_line": int(segments["line"].iat[idx[0]]),
-                       "paragraphs": int(len(idx)), "mean_evidence": round(mean, 3),
-                       "lexical_evidence": round(lexical_mean, 3), "decision": f"insert: {why}",
-                       "text": _first_words(segments["text"].iat[idx[0]])})
-        return True
-
-    def _glued_runs(self, idx, segments, E, lexical_evidence, place_marks=None) -> list:
-        """Runs of the document the splice detector finds glued in from another article and
-        whose words are off the focus (mean lexical evidence under 1: a part of the article on
-        another facet of the focus shares the focus's words and stays), or that happen elsewhere
-        (``place_marks``: see ``splice.SpliceDetector.find_runs``); none naming a main place of
-        the focus is set aside for its words."""
-        from .splice import Document
-
-        detector = getattr(self, "splice_detector_", None)
-        if detector is None or detector.model_ is None or self.splice_threshold is None or len(idx) < 4:
-            return []
-        document = Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
-        # Without a focus (lexical_evidence None) foreignness to the article alone decides.
-        return detector.find_runs(document, None if lexical_evidence is None else lexical_evidence[idx],
-                                  below=self.glued_lexical_limit, threshold=self.splice_threshold,
-                                  relative_below=self.relative_lexical_limit,
-                                  relative_threshold=self.relative_splice_threshold,
-                                  places=None if place_marks is None else (place_marks[0][idx],
-                                                                            [place_marks[3][i] for i in idx]),
-                                  place_threshold=self.place_splice_threshold,
-                                  about_focus=None if place_marks is None or self.main_place_share is None
-                                  else place_marks[2][idx])
-
-    def _set_aside_glued_runs(self, doc, idx, glued, states, segments, evidence, lexical_evidence, labels, reasons,
-                              pieces, place_marks=None) -> None:
-        for run in glued:
-            z_run = float(np.mean(evidence[idx[run.start:run.stop]]))
-            l_run = float(np.mean(lexical_evidence[idx[run.start:run.stop]]))
-            host = run.evidence.get("host_focus", float("nan"))
-            rule = run.evidence.get("rule", "splice")
-            if rule == "splice":
-                why = (f"splice probability {run.probability:.2f} >= {self.splice_threshold:.2f}; its words off "
-                       f"the focus: lexical evidence {l_run:.2f} < {self.glued_lexical_limit:g}")
-            elif rule == "elsewhere":
-                named = sorted({p for i in idx[run.start:run.stop] for p in place_marks[3][i]}) if place_marks else []
-                why = (f"splice probability {run.probability:.2f} >= {self.place_splice_threshold:.2f}; it names "
-                       f"{'، '.join(named) or 'places'}, none of them the focus's nor named elsewhere in its "
-                       f"article, which names the focus's")
-            else:
-                why = (f"splice probability {run.probability:.2f} >= {self.relative_splice_threshold:.2f}; its "
-                       f"words far less on the focus than its article's: lexical evidence {l_run:.2f} <= "
-                       f"{self.relative_lexical_limit:g} x {host:.2f}")
-            for j in range(run.start, run.stop):
-                states[j] = 1
-                labels[idx[j]] = "insert"
-                reasons[idx[j]] = f"glued in from another article ({why})"
-            decided = {"splice": "its words off the focus", "elsewhere": "it happens elsewhere"}.get(
-                rule, "far less on the focus than its article")
-            pieces.append(_run_piece(doc, "glued-in run", run, idx, segments,
-                                     f"insert: foreign to its article, {decided} ({why})",
-                                     mean_evidence=round(z_run, 3), lexical_evidence=round(l_run, 3)))
-
-    def _confirm_runs(self, doc, idx, states, glued, segments, E, evidence, labels, reasons, pieces,
-                      place_marks=None) -> None:
-        """An off-focus run inside an on-focus document stays core when it keeps naming the
-        focus's main places (``main_place_share``) or opens the document (``opening_stays``),
-        and otherwise unless the splice detector finds it foreign to the rest of the document
-        (``confirm_runs``). Paragraphs already set aside as glued in (``glued``) are not judged
-        again."""
-        from .splice import Document
-
-        detector = getattr(self, "splice_detector_", None)
-        if detector is not None and detector.model_ is None:
-            detector = None
-        document = (Document.from_texts(segments["text"].iloc[idx].tolist(), E[idx], self.headline_words)
-                    if detector is not None and (states == 1).any() else None)
-        proposed = (states == 1) & ~glued
-        j = 0
-        while j < len(idx):
-            if not proposed[j]:
-                j += 1
-                continue
-            stop = j
-            while stop < len(idx) and proposed[stop]:
-                stop += 1
-            run = idx[j:stop]
-
-            def piece(decision: str, **extra) -> None:
-                pieces.append({"doc": doc, "kind": "off-focus run", "first_line": int(segments["line"].iat[run[0]]),
-                               "paragraphs": int(stop - j), "mean_evidence": round(float(np.mean(evidence[run])), 3),
-                               **extra, "decision": decision, "text": _first_words(segments["text"].iat[run[0]])})
-
-            def keep(reason) -> None:
-                for k in range(j, stop):
-                    states[k] = 0
-                    labels[idx[k]] = "core"
-                    reasons[idx[k]] = reason(idx[k])
-
-            named = self._main_place_share(place_marks, run)
-            if named and named >= self.main_place_share:
-                piece(f"core: {named:.0%} of its paragraphs name the focus's main places "
-                      f"({', '.join(sorted(self.focus_places_.main_places))})")
-                keep(lambda i: f"below the focus by its words but about it: the run names the focus's "
-                               f"main places in {named:.0%} of its paragraphs")
-            elif j == 0 and self.opening_stays:
-                whole = stop == len(idx)
-                piece("core: the whole document, which is on the focus as a whole" if whole
-                      else "core: the article's own opening")
-                keep(lambda i: f"evidence {evidence[i]:.2f} below 1, but " +
-                               ("the document is on the focus as a whole (step 5)" if whole else
-                                "the article's own opening: text is glued into an article, after its start"))
-            elif j > 0 and len(idx) - (stop - j) >= 1 and detector is None:
-                piece("insert: off the focus (" + ("too few documents to learn the splice detector"
-                                                   if self.confirm_runs else "confirm_runs is off") + ")")
-            elif j > 0 and len(idx) - (stop - j) >= 1:
-                probability, features = detector.run_probability(document, j, stop)
-                foreign = probability >= self.confirm_threshold
-                piece("insert: foreign to its article" if foreign else "core: part of its article (another facet)",
-                      splice_probability=round(probability, 3), cohesion_with_article=features["emb_centroid"],
-                      shared_terms=features["term_coverage"])
-                if not foreign:
-                    keep(lambda i: f"below the focus but part of its article (splice probability "
-                                   f"{probability:.2f} < {self.confirm_threshold:.2f})")
-            j = stop
-
-    def _main_place_share(self, place_marks, positions) -> float:
-        """Share of the paragraphs at ``positions`` that name one of the focus's main places (0
-        when the places are not used)."""
-        if place_marks is None or self.main_place_share is None or not len(positions):
-            return 0.0
-        return float(place_marks[2][positions].mean())
-
-    def _label_belonging(self, segments, E, lines, related_after) -> tuple[pd.DataFrame, list[dict]]:
+    def label_belonging(self, segments: pd.DataFrame, E: np.ndarray,
+                        related_after: dict[str, list[int]]) -> tuple[pd.DataFrame, list[dict]]:
         """Labels without a focus: every paragraph is ``core`` (it belongs to its article) unless
         it is a separate article after a related-articles block. The runs the splice detector
         finds foreign-looking (from ``splice_threshold``, with no focus condition) are listed in
@@ -671,198 +467,25 @@ class FocusSeparator:
         reasons = np.array([""] * n, dtype=object)
         scores = np.zeros(n)
         pieces: list[dict] = []
+        set_aside = self.glued_without_focus
         for doc, idx in segments.groupby("doc", sort=False).indices.items():
-            idx = np.sort(idx)
-            scores[idx] = _leave_one_out_cohesion(E[idx])
-            for i in idx:
-                reasons[i] = f"belongs to its article (cohesion with the rest of it {scores[i]:.2f})"
-            glued = self._glued_runs(idx, segments, E, None)
-            states = np.zeros(len(idx), dtype=int)
-            for run in glued:
-                set_aside = self.glued_without_focus
+            view = DocumentView(doc, np.sort(idx), segments, E, labels, reasons, pieces, self.headline_words)
+            scores[view.idx] = leave_one_out_cohesion(E[view.idx])
+            for j, i in enumerate(view.idx):
+                view.mark(j, f"belongs to its article (cohesion with the rest of it {scores[i]:.2f})")
+            states = np.zeros(len(view), dtype=int)
+            for run in judges.glued_runs(self, view, None):
                 for j in range(run.start, run.stop):
                     if set_aside:
                         states[j] = 1
-                        labels[idx[j]] = "insert"
-                        reasons[idx[j]] = (f"glued in from another article (splice probability "
-                                           f"{run.probability:.2f} >= {self.splice_threshold:.2f})")
+                        view.mark(j, f"glued in from another article (splice probability "
+                                     f"{run.probability:.2f} >= {self.splice_threshold:.2f})", "insert")
                     else:
-                        reasons[idx[j]] = (f"kept: foreign-looking to the splice detector (probability "
-                                           f"{run.probability:.2f}), but without a focus nothing confirms it")
-                pieces.append(_run_piece(doc, "foreign-looking run (no focus)", run, idx, segments,
-                                         "insert: foreign to its article" if set_aside else
-                                         "core: kept for reading (glued_without_focus is off)"))
-            self._attach_headlines(idx, states, segments, labels, reasons)
-            self._glued_articles(doc, idx, segments, E, related_after.get(doc, []), labels, reasons, pieces)
-        return _separation_table(segments, labels, scores, reasons), pieces
-
-    def _attach_headlines(self, idx, states, segments, labels, reasons) -> None:
-        """A short line without a sentence end right before an insert run is its headline."""
-        for j in range(1, len(idx)):
-            if states[j] == 1 and states[j - 1] == 0:
-                prev = idx[j - 1]
-                text = segments["text"].iat[prev].strip()
-                if len(text.split()) <= self.headline_words and not text.endswith((".", "؟", "?", "!", ":")):
-                    labels[prev] = "insert"
-                    reasons[prev] = "headline of the off-focus run that follows it"
-
-    @staticmethod
-    def _related_block_ends(lines: pd.DataFrame) -> dict[str, list[int]]:
-        """Per document, the line numbers that end a related-articles block."""
-        docs_with_blocks = set(lines.loc[lines["label"] == "related", "doc"])
-        ends: dict[str, list[int]] = {}
-        subset = lines[lines["doc"].isin(docs_with_blocks)].sort_values(["doc", "line"])
-        for doc, group in subset.groupby("doc", sort=False):
-            numbers = group["line"].tolist()
-            related = (group["label"] == "related").tolist()
-            for k in range(len(numbers) - 1):
-                if related[k] and not related[k + 1]:
-                    ends.setdefault(doc, []).append(int(numbers[k]))
-        return ends
-
-    def _glued_articles(self, doc, idx, segments, E, block_ends, labels, reasons, pieces) -> None:
-        if not block_ends:
-            return
-        seg_lines = segments["line"].to_numpy()[idx]
-        cut = int(block_ends[0])
-        first = idx[seg_lines < cut]
-        after = idx[seg_lines > cut]
-        if len(first) < 2 or len(after) == 0:
-            return
-        c_first, c_after = centroid(E[first]), centroid(E[after])
-        similarity = float(c_first @ c_after)
-        if len(first) >= 4:
-            half = len(first) // 2
-            baseline = float(centroid(E[first[:half]]) @ centroid(E[first[half:]]))
-        else:
-            baseline = 0.8
-        needed = baseline - self.continuation_margin
-        continues = similarity >= needed
-        pieces.append({"doc": doc, "kind": "text after a related-articles block",
-                       "first_line": int(segments["line"].iat[after[0]]), "paragraphs": int(len(after)),
-                       "similarity_to_article": round(similarity, 3), "needed": round(needed, 3),
-                       "decision": "core: continues the article" if continues else "insert: a separate article",
-                       "text": _first_words(segments["text"].iat[after[0]])})
-        if continues:
-            return
-        for i in after:
-            labels[i] = "insert"
-            reasons[i] = (f"separate article after the related-articles block ending at line {cut} "
-                          f"(similarity to the article {similarity:.2f} < {needed:.2f})")
-
-
-def _separation_table(segments: pd.DataFrame, labels, scores, reasons) -> pd.DataFrame:
-    """``schema.SEPARATION`` from one partition's per-paragraph decisions."""
-    return SEPARATION.check(pd.DataFrame({
-        "doc": segments["doc"].values, "segment": segments["segment"].values,
-        "label": np.asarray(labels).astype(str), "score": np.round(scores, 4),
-        "reason": np.asarray(reasons).astype(str),
-    }), "separate.label_partition")
-
-
-def _run_piece(doc, kind: str, run, idx, segments: pd.DataFrame, decision: str, **focus_evidence) -> dict:
-    """The report's record of a run the splice detector found (``pieces_``): where it is, the
-    focus evidence when there is a focus, the detector's evidence and the decision."""
-    return {"doc": doc, "kind": kind, "first_line": int(segments["line"].iat[idx[run.start]]),
-            "paragraphs": int(run.stop - run.start), **focus_evidence,
-            "splice_probability": run.probability, "cohesion_with_article": run.evidence["emb_centroid"],
-            "shared_terms": run.evidence["term_coverage"], "decision": decision,
-            "text": _first_words(segments["text"].iat[idx[run.start]])}
-
-
-def _leave_one_out_cohesion(E: np.ndarray) -> np.ndarray:
-    """Cosine of each row with the mean of the other rows of ``E`` (1.0 for a lone row)."""
-    if len(E) < 2:
-        return np.ones(len(E))
-    others = E.sum(axis=0)[None, :] - E
-    norms = np.linalg.norm(others, axis=1) * np.linalg.norm(E, axis=1)
-    return np.where(norms > 0, np.einsum("ij,ij->i", E, others) / np.where(norms > 0, norms, 1), 0.0)
-
-
-def _first_words(text: str, n: int = 12) -> str:
-    words = str(text).split()
-    return " ".join(words[:n]) + (" …" if len(words) > n else "")
-
-
-def _python_text(segments: pd.DataFrame) -> pd.DataFrame:
-    """``segments`` with its text as a column of Python strings: each document's paragraphs are
-    sliced from it several times, and a slice of an Arrow string column (as parquet gives it
-    back) cost 0.6 ms, 10 s of the dev split's separation."""
-    if segments["text"].dtype == object:
-        return segments
-    return segments.assign(text=np.asarray(segments["text"].tolist(), dtype=object))
-
-
-# ---------------------------------------------------------------------------- result tables
-def line_table(lines: pd.DataFrame, segments: pd.DataFrame, separation: pd.DataFrame,
-               topics: pd.DataFrame) -> pd.DataFrame:
-    """``lines.csv``: every non-blank input line once, with its final label.
-
-    Lines set aside by cleaning keep their cleaning label (topic -1, no score). A kept line
-    takes the label covering most of its characters among its paragraphs (a line cut into
-    several paragraphs can straddle a boundary), the topic of its longest paragraph and the
-    character-weighted mean score.
-    """
-    from ..schema import LINE_LABELS
-
-    lines = LINES.check(lines, "separate.line_table lines")
-    seg = segments.merge(separation, on=["doc", "segment"]).merge(
-        topics[["doc", "segment", "topic"]], on=["doc", "segment"])
-    seg["chars"] = (seg["end"] - seg["start"]).clip(lower=1)
-    multi = seg.duplicated(["doc", "line"], keep=False)
-    single = seg.loc[~multi, ["doc", "line", "label", "reason", "topic", "score"]]
-    combined = []
-    for (doc, line), g in seg[multi].groupby(["doc", "line"], sort=False):  # lines cut in several
-        by_label = g.groupby("label")["chars"].sum()
-        main = g.loc[g["chars"].idxmax()]
-        combined.append({"doc": doc, "line": line, "label": by_label.idxmax(),
-                         "reason": f"{len(g)} paragraphs; longest: {main['reason']}",
-                         "topic": main["topic"], "score": float(np.average(g["score"], weights=g["chars"]))})
-    per_line = pd.concat([single, pd.DataFrame(combined, columns=single.columns)], ignore_index=True)
-    kept = lines.loc[lines["label"] == "", ["doc", "line"]].merge(per_line, on=["doc", "line"], how="left")
-    if kept["label"].isna().any():
-        first = kept[kept["label"].isna()].iloc[0]
-        raise ValueError(f"line {first['doc']}:{first['line']} was kept by cleaning but has no paragraph")
-    cleaned = lines.loc[lines["label"] != "", ["doc", "line", "label", "reason"]].assign(topic=-1, score=np.nan)
-    out = pd.concat([kept, cleaned], ignore_index=True)
-    order = lines[["doc", "line"]].reset_index().rename(columns={"index": "_order"})
-    out = out.merge(order, on=["doc", "line"]).sort_values("_order").drop(columns="_order")
-    out = out.astype({"line": "int64", "topic": "int64", "score": "float64"})
-    out["score"] = out["score"].round(4)
-    return LINE_LABELS.check(out, "separate.line_table")
-
-
-def document_table(line_labels: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """``documents.csv``: per document, lines by label and the share of lines that are core."""
-    from ..schema import LABELS
-
-    counts = pd.crosstab(line_labels["doc"], line_labels["label"]).reindex(columns=list(LABELS), fill_value=0)
-    counts = counts.reindex(documents["doc"], fill_value=0)
-    table = documents[["doc", "title", "source", "date"]].set_index("doc").join(counts)
-    table["lines"] = counts.sum(axis=1)
-    table["core_share"] = (counts["core"] / table["lines"].where(table["lines"] > 0)).round(4)
-    table = table.reset_index()
-    return table[["doc", "title", "source", "date", "lines", *LABELS, "core_share"]]
-
-
-def topic_table(topic_model, separation: pd.DataFrame, topics: pd.DataFrame,
-                topic_vectors: dict[int, np.ndarray], focus_centroid: np.ndarray) -> pd.DataFrame:
-    """``topics.csv``: size, readable top words, share of core paragraphs, focus similarity.
-
-    ``topic_vectors``: per topic, the sum (or mean) of its paragraphs' embeddings
-    (``framing.topic_sums``); only its direction matters.
-    """
-    from ..schema import TOPICS
-
-    merged = topics.merge(separation[["doc", "segment", "label"]], on=["doc", "segment"])
-    rows = []
-    for topic, g in merged.groupby("topic", sort=True):
-        rows.append({
-            "topic": int(topic), "size": int(len(g)),
-            "top_words": " ".join(topic_model.topic_words_.get(int(topic), [])),
-            "focus_share": round(float((g["label"] == "core").mean()), 4),
-            # No focus (a mixed collection): no similarity to give.
-            "focus_similarity": (round(float(_unit(np.asarray(topic_vectors[int(topic)], dtype=np.float64))
-                                             @ focus_centroid), 4) if focus_centroid is not None else np.nan),
-        })
-    return TOPICS.check(pd.DataFrame(rows), "separate.topic_table")
+                        view.mark(j, f"kept: foreign-looking to the splice detector (probability "
+                                     f"{run.probability:.2f}), but without a focus nothing confirms it")
+                view.record("foreign-looking run (no focus)", run.start, run.stop - run.start,
+                            "insert: foreign to its article" if set_aside else
+                            "core: kept for reading (glued_without_focus is off)", **judges.splice_record(run))
+            judges.attach_headlines(view, states, self.headline_words)
+            judges.glued_article(view, related_after.get(doc, []), self.continuation_margin)
+        return separation_table(segments, labels, scores, reasons), pieces

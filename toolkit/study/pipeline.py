@@ -38,7 +38,7 @@ import pandas as pd
 from ..corpus import clean, load, segment
 from ..errors import CorpusError
 from ..findings import framing
-from ..model import coverage, embed, separate, topics
+from ..model import coverage, embed, separate, separation_tables, topics
 from ..schema import LINE_LABELS, SEPARATION
 from .workspace import RunFolder
 
@@ -347,8 +347,8 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | 
     label_counts = pd.concat([r["label_counts"] for r in labelled]).groupby(level=0).sum().astype("int64")
     assignments = run.load_frame("topics")
     separation = run.load_frame("separation")
-    run.write_csv(separate.topic_table(fitted["model"], separation, assignments, centroids,
-                                       separator.focus_centroid_), "topics.csv")
+    run.write_csv(separation_tables.topic_table(fitted["model"], separation, assignments, centroids,
+                                                separator.focus_centroid_), "topics.csv")
     run.write_csv(framing.select_typical([r["typical"] for r in labelled]), "typical_lines.csv")
     separator.pieces_ = [piece for r in labelled for piece in r["pieces"]]
     return {"separator": separator, "label_counts": label_counts.sort_values(ascending=False, kind="stable"),
@@ -397,8 +397,9 @@ def _label_task(part: Part, separator, sample: np.ndarray, reference_direct: np.
             "label": pd.Series([], dtype=segments["doc"].dtype), "score": pd.Series([], dtype="float64"),
             "reason": pd.Series([], dtype=segments["doc"].dtype)}), "pipeline"), []
         vectors = np.zeros((0, 1))
-    line_labels = LINE_LABELS.check(separate.line_table(lines, segments, result, assignments), "pipeline.separate_corpus")
-    document_table = separate.document_table(line_labels, documents)
+    line_labels = LINE_LABELS.check(separation_tables.line_table(lines, segments, result, assignments),
+                                    "pipeline.separate_corpus")
+    document_table = separation_tables.document_table(line_labels, documents)
     run.save_part(result, "separation", part.index)
     run.save_part(line_labels, "line_labels", part.index)
     run.save_part_csv(line_labels, "line_labels", part.index)

@@ -1,0 +1,118 @@
+import numpy as np
+import pandas as pd
+
+from toolkit.model import judges
+from toolkit.model.documents import DocumentView
+from toolkit.model.separate import FocusSeparator
+
+
+def test_headline_joins_the_run_that_follows():
+    segments = pd.DataFrame({"doc": ["d"] * 4, "segment": [1, 2, 3, 4], "line": [1, 2, 3, 4],
+                             "start": [0, 10, 20, 30], "end": [9, 19, 29, 39],
+                             "text": ["نص طويل عن الموضوع.", "ترامب ونتنياهو", "تحليل.", "تحليل آخر."]})
+    labels = np.array(["core"] * 4, dtype=object)
+    reasons = np.array([""] * 4, dtype=object)
+    view = DocumentView("d", np.arange(4), segments, np.eye(4), labels, reasons, [])
+    judges.attach_headlines(view, np.array([0, 0, 1, 1]), headline_words=12)
+    assert labels.tolist() == ["core", "insert", "core", "core"]  # only the headline moves
+    assert reasons[1] == "headline of the off-focus run that follows it"
+
+
+def _view(segments, labels=None, reasons=None, pieces=None):
+    """A view of the one document ``d`` in ``segments``, writing to the arrays given."""
+    n = len(segments)
+    return DocumentView("d", np.arange(n), segments, np.eye(n),
+                        np.array(["core"] * n, dtype=object) if labels is None else labels,
+                        np.array([""] * n, dtype=object) if reasons is None else reasons,
+                        [] if pieces is None else pieces)
+
+
+def _paragraphs(texts, starts):
+    """One document's paragraphs as ``schema.SEGMENTS`` rows (lines 1, 3, 5, ...)."""
+    n = len(texts)
+    return pd.DataFrame({"doc": ["d"] * n, "segment": list(range(1, n + 1)), "line": list(range(1, 2 * n, 2)),
+                         "start": starts, "end": [a + len(t) for a, t in zip(starts, texts)], "text": texts})
+
+
+def _yemen_separator():
+    """A separator whose focus (the war in Yemen) names Yemen in most of its paragraphs."""
+    from toolkit.model.places import FocusPlaces
+
+    separator = FocusSeparator()
+    separator.focus_places_ = FocusPlaces.learn([("اليمن",)] * 9 + [("اليمن", "السعودية")] * 3 + [()] * 8)
+    return separator
+
+
+def test_a_document_that_happens_elsewhere_is_off_the_focus():
+    # Coverage of the war in Yemen; a report on Derna (Libya) uses the same words of war and
+    # scores on the focus by them (evidence 1.4), but names Libya, never Yemen.
+    texts = ["ومنذ الإطاحة بالنظام السابق سيطر تنظيم القاعدة على مدينة في ليبيا",
+             "ويقول ضابط قديم في الجيش الليبي إن الحرب مستمرة",
+             "واستقبلت المدينة مئات المقاتلين"]
+    segments = _paragraphs(texts, [0, 80, 160])
+    separator = _yemen_separator()
+    marks = separator.place_marks(texts)
+    assert marks.focus.tolist() == [False] * 3 and marks.other.tolist() == [True, True, False]
+    labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
+    high = np.full(3, 1.4)
+    assert judges.off_focus_document(separator, _view(segments, labels, reasons, pieces), np.ones(3), high, high,
+                                     np.zeros(3, dtype=bool), marks)
+    assert labels.tolist() == ["insert"] * 3 and "none of them the focus's" in pieces[0]["decision"]
+    # The same words in Aden: the document is on the focus.
+    texts[0] = texts[0].replace("ليبيا", "عدن")
+    labels[:] = "core"
+    assert not judges.off_focus_document(separator, _view(segments, labels, reasons), np.ones(3), high, high,
+                                         np.zeros(3, dtype=bool), separator.place_marks(texts))
+    assert labels.tolist() == ["core"] * 3
+    # One passing mention of another place (the envoy flew to Geneva) in an article naming no
+    # place of the focus is not another story: a third of its paragraphs must name one.
+    talks = ["وصل المبعوث الأممي إلى جنيف لبدء المشاورات", "وقال المبعوث إن الحوار مستمر بين الأطراف",
+             "وأكد الحوثيون مشاركتهم في المشاورات", "وتستمر المشاورات أسبوعا"]
+    four = _paragraphs(talks, [0, 50, 100, 150])
+    assert not judges.off_focus_document(separator, _view(four), np.ones(4), np.full(4, 1.4), np.full(4, 1.4),
+                                         np.zeros(4, dtype=bool), separator.place_marks(talks))
+
+
+def test_a_document_off_the_focus_s_words_that_keeps_naming_its_main_place_stays():
+    # Yemen coverage; an article on the Yemenis' residence papers in Jazan uses none of the
+    # war's words (evidence 0.5) but names Yemenis throughout.
+    texts = ["تصحيح أوضاع 55 ألف يمني وإنجاز المعاملة في 5 دقائق",
+             "كشفت جوازات منطقة جازان عن تصحيح أوضاع اليمنيين ومنحهم بطاقة هوية زائر",
+             "وقال الناطق الإعلامي للجوازات إن العمل مستمر"]
+    segments = _paragraphs(texts, [0, 60, 140])
+    separator = _yemen_separator()
+    low = np.full(3, 0.5)
+    labels, reasons, pieces = np.array(["core"] * 3, dtype=object), np.array([""] * 3, dtype=object), []
+    assert not judges.off_focus_document(separator, _view(segments, labels, reasons, pieces), np.ones(3), low, low,
+                                         np.zeros(3, dtype=bool), separator.place_marks(texts))
+    assert labels.tolist() == ["core"] * 3 and pieces[0]["decision"].startswith("core: 67% of its paragraphs")
+    # Without the places (main_place_share None) its words decide: off the focus.
+    separator.main_place_share = None
+    assert judges.off_focus_document(separator, _view(segments, labels, reasons), np.ones(3), low, low,
+                                     np.zeros(3, dtype=bool), separator.place_marks(texts))
+
+
+def test_an_off_focus_opening_is_the_article_s_own():
+    # A Gaza article that opens on the power station's taxes (off the focus's words) before it
+    # turns to the occupation: text is glued into an article after its start, so the opening stays.
+    texts = ["محطة كهرباء غزة تتوقف وتطلب من الحكومة إعفاءها من جميع الضرائب",
+             "أعلنت سلطة الطاقة عن توقف محطة توليد الكهرباء عن العمل",
+             "وطالبت سلطة الطاقة بالضغط على سلطات الاحتلال الإسرائيلي",
+             "وقالت إن الاحتلال يمنع إدخال الوقود إلى القطاع"]
+    segments = _paragraphs(texts, [0, 70, 140, 210])
+    separator = FocusSeparator()
+    separator.splice_detector_ = None
+    states = np.array([1, 1, 0, 0])
+    labels = np.array(["insert", "insert", "core", "core"], dtype=object)
+    reasons = np.array([""] * 4, dtype=object)
+    pieces = []
+    judges.confirm_off_focus_runs(separator, _view(segments, labels, reasons, pieces), states,
+                                  np.zeros(4, dtype=bool), np.array([0.7, 0.6, 1.5, 1.4]))
+    assert labels.tolist() == ["core"] * 4 and states.tolist() == [0] * 4
+    assert pieces[0]["decision"] == "core: the article's own opening"
+    # Off, the opening is set aside as the off-focus run it is.
+    separator.opening_stays = False
+    states, labels = np.array([1, 1, 0, 0]), np.array(["insert", "insert", "core", "core"], dtype=object)
+    judges.confirm_off_focus_runs(separator, _view(segments, labels, reasons), states, np.zeros(4, dtype=bool),
+                                  np.array([0.7, 0.6, 1.5, 1.4]))
+    assert labels.tolist() == ["insert", "insert", "core", "core"]
