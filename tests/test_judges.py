@@ -116,3 +116,30 @@ def test_an_off_focus_opening_is_the_article_s_own():
     judges.confirm_off_focus_runs(separator, _view(segments, labels, reasons), states, np.zeros(4, dtype=bool),
                                   np.array([0.7, 0.6, 1.5, 1.4]))
     assert labels.tolist() == ["insert", "insert", "core", "core"]
+
+
+def test_an_interview_s_turn_to_another_subject_stays():
+    # An interview with a Yemeni commander: his answer on drug smuggling is off the focus's
+    # words and reads as foreign to the rest, but its question is the interviewer's: a turn of
+    # the interview, kept (without the question marks, the detector-less run would go).
+    texts = ["قائد عسكري: سنحرر العند ولحج قريبا",
+             "لا تزال قاعدة العند العسكرية تشكل خطرا على وجودكم، كيف تنظرون إليها؟",
+             "هذا الكلام سنلغيه تماما وسنحرر العند ولحج وشبوة وزنجبار وأبين.",
+             "تردد أن علي صالح كان يقوم بتهريب المخدرات، أوضح ذلك؟",
+             "كانت كميات كبيرة من المخدرات تنزل على البحر ويتم تهريبها.",
+             "ما رسالتكم للمقاومة؟", "الصمود حتى النصر."]
+    segments = _paragraphs(texts, [0, 50, 130, 200, 260, 330, 360])
+    separator = FocusSeparator()
+    separator.splice_detector_ = None
+    states = np.array([0, 0, 0, 1, 1, 0, 0])
+    labels = np.array(["core"] * 3 + ["insert"] * 2 + ["core"] * 2, dtype=object)
+    pieces = []
+    view = _view(segments, labels, pieces=pieces)
+    assert judges.interview_questions(separator, view).tolist() == [False, True, False, True, False, True, False]
+    judges.confirm_off_focus_runs(separator, view, states, np.zeros(7, dtype=bool), np.full(7, 0.5))
+    assert labels.tolist() == ["core"] * 7 and pieces[0]["decision"].startswith("core: a turn of the interview")
+    # Two questions are no interview: the run is judged as any other (no detector: it goes).
+    separator.interview_questions = 4
+    states, labels = np.array([0, 0, 0, 1, 1, 0, 0]), np.array(["core"] * 3 + ["insert"] * 2 + ["core"] * 2, dtype=object)
+    judges.confirm_off_focus_runs(separator, _view(segments, labels), states, np.zeros(7, dtype=bool), np.full(7, 0.5))
+    assert labels.tolist()[3:5] == ["insert", "insert"]

@@ -68,6 +68,10 @@ def test_the_search_finds_the_glued_run_in_the_middle(fitted):
     runs = detector.find_runs(spliced)
     assert runs and (runs[0].start, runs[0].stop) == (4, 7)
     assert detector.find_runs(docs[8]) == []
+    # A run holding a protected paragraph (an interview's question) is not set aside.
+    protected = np.zeros(len(spliced), dtype=bool)
+    protected[5] = True
+    assert all(not (r.start <= 5 < r.stop) for r in detector.find_runs(spliced, protected=protected))
 
 
 def test_fitting_is_deterministic_and_recorded(fitted):

@@ -22,6 +22,18 @@ def main_place_share(sep, marks: PlaceMarks | None, positions) -> float:
     return float(marks.main[positions].mean())
 
 
+def interview_questions(sep, view: DocumentView) -> np.ndarray | None:
+    """Per paragraph of the document, whether it is one of an interview's questions: it ends
+    with a question mark, in a document that asks ``interview_questions`` or more (None: the
+    document is no interview, or the rule is off). An interview's later turns move to other
+    subjects, and a question with its answer looks foreign to the rest; a piece glued into
+    the page asks none of the interviewer's questions."""
+    if sep.interview_questions is None:
+        return None
+    asks = np.array([view.text(j).strip().endswith(("؟", "?")) for j in range(len(view))], dtype=bool)
+    return asks if asks.sum() >= sep.interview_questions else None
+
+
 def _main_places(sep) -> str:
     return ", ".join(sorted(sep.focus_places_.main_places))
 
@@ -87,6 +99,7 @@ def glued_runs(sep, view: DocumentView, lexical_evidence: np.ndarray | None,
     if detector is None or sep.splice_threshold is None or len(idx) < 4:
         return []
     return detector.find_runs(view.splice_document(), None if lexical_evidence is None else lexical_evidence[idx],
+                              protected=interview_questions(sep, view),
                               below=sep.glued_lexical_limit, threshold=sep.splice_threshold,
                               relative_below=sep.relative_lexical_limit,
                               relative_threshold=sep.relative_splice_threshold,
@@ -141,13 +154,14 @@ def confirm_off_focus_runs(sep, view: DocumentView, states: np.ndarray, in_glued
                            marks: PlaceMarks | None = None) -> None:
     """An off-focus run inside an on-focus document stays core when it keeps naming the
     focus's main places (``main_place_share``) or opens the document (``opening_stays``),
-    and otherwise unless the splice detector finds it foreign to the rest of the document
-    (``confirm_runs``). Paragraphs already set aside as glued in (``in_glued``) are not judged
+    or holds one of an interview's questions (``interview_questions``), and otherwise unless
+    the splice detector finds it foreign to the rest of the document (``confirm_runs``). Paragraphs already set aside as glued in (``in_glued``) are not judged
     again."""
     from .documents import runs_of
 
     detector = _detector(sep)
     n = len(view)
+    questions = interview_questions(sep, view)
     for j, stop in runs_of((states == 1) & ~in_glued):
         run = view.idx[j:stop]
 
@@ -165,6 +179,10 @@ def confirm_off_focus_runs(sep, view: DocumentView, states: np.ndarray, in_glued
             record(f"core: {named:.0%} of its paragraphs name the focus's main places ({_main_places(sep)})")
             keep(lambda i: f"below the focus by its words but about it: the run names the focus's "
                            f"main places in {named:.0%} of its paragraphs")
+        elif questions is not None and questions[j:stop].any():
+            record(f"core: a turn of the interview (the document asks {int(questions.sum())} questions)")
+            keep(lambda i: f"evidence {evidence[i]:.2f} below 1, but a turn of the interview: one of its "
+                           f"questions with its answer")
         elif j == 0 and sep.opening_stays:
             whole = stop == n
             record("core: the whole document, which is on the focus as a whole" if whole

@@ -42,6 +42,10 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    from the lower ``place_splice_threshold`` whatever its words (a war report from Libya in
    Yemen coverage); a run that names one of the focus's *main* places is never cut for its
    words (it is about the focus).
+   **Interviews**: in a document that asks ``interview_questions`` questions or more (paragraphs
+   ending with a question mark), a run holding one of them is a turn of the interview, its
+   answer with it, and is not set aside here nor in step 6: an interview's later answers turn
+   to other subjects, and a piece glued into the page asks none of the interviewer's questions.
 5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
    ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, or
    (``document_places``) that names places, none of them the focus's, is off the focus as a
@@ -150,6 +154,10 @@ class FocusSeparator:
     glued_without_focus : without a focus (a mixed collection), set aside the runs the splice
         detector alone finds glued in; off: they are listed for reading and kept (on real news
         most are quotations and a column's own turns; see ``label_belonging``).
+    interview_questions : a document with at least this many paragraphs ending with a question
+        mark is an interview (or holds one): a run with one of its questions is a turn of it,
+        with its answer, and is neither set aside as glued in (step 4) nor as an off-focus run
+        (step 6): an interview's later answers turn to other subjects. None: off.
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
@@ -170,7 +178,7 @@ class FocusSeparator:
                  splice_threshold=0.85, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
                  relative_lexical_limit=0.3, confirm_threshold=0.8, min_learning_documents=20,
                  place_splice_threshold=0.5, document_places=True, main_place_share=0.3, opening_stays=True,
-                 glued_without_focus=False, random_state=0):
+                 glued_without_focus=False, interview_questions=3, random_state=0):
         self.seed_share = seed_share
         self.neighbors = neighbors
         self.topic_weight = topic_weight
@@ -195,6 +203,7 @@ class FocusSeparator:
         self.main_place_share = main_place_share
         self.opening_stays = opening_stays
         self.glued_without_focus = glued_without_focus
+        self.interview_questions = interview_questions
         self.random_state = random_state
 
     # ------------------------------------------------------------------ scores

@@ -463,7 +463,8 @@ class SpliceDetector:
     def find_runs(self, doc: Document, focus_evidence: np.ndarray | None = None, below: float = 1.0,
                   threshold: float | None = None, relative_below: float | None = None,
                   relative_threshold: float | None = None, places: tuple[np.ndarray, list] | None = None,
-                  place_threshold: float | None = None, about_focus: np.ndarray | None = None) -> list[Run]:
+                  place_threshold: float | None = None, about_focus: np.ndarray | None = None,
+                  protected: np.ndarray | None = None) -> list[Run]:
         """The runs of ``doc`` set aside as foreign, in document order.
 
         ``focus_evidence`` (one value per paragraph): when given, only a run whose mean is
@@ -483,6 +484,9 @@ class SpliceDetector:
         ``about_focus``: per paragraph, whether it names one of the focus's main places; a run
         with such a paragraph is not set aside for its words (it is about the focus; a part
         of the article far from its words is no reason to cut the paragraphs around it either).
+        ``protected``: per paragraph; a run with such a paragraph is not set aside by any rule
+        (the separation marks an interview's questions: a question and its answer are a turn of
+        the interview, however far from the rest of it).
         """
         if self.model_ is None:
             return []
@@ -520,6 +524,9 @@ class SpliceDetector:
                 by_place = elsewhere & (p >= place_threshold) & ~accepted
                 rule = np.where(by_place, "elsewhere", rule)
                 accepted = accepted | by_place
+            if protected is not None and len(p):
+                marked = np.concatenate([[0], np.cumsum(np.asarray(protected, dtype=np.int64)[remaining])])
+                accepted &= (marked[b] - marked[a]) == 0
             if not len(p) or not accepted.any():
                 break
             p = np.where(accepted, p, -1.0)
