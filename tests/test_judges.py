@@ -143,3 +143,28 @@ def test_an_interview_s_turn_to_another_subject_stays():
     states, labels = np.array([0, 0, 0, 1, 1, 0, 0]), np.array(["core"] * 3 + ["insert"] * 2 + ["core"] * 2, dtype=object)
     judges.confirm_off_focus_runs(separator, _view(segments, labels), states, np.zeros(7, dtype=bool), np.full(7, 0.5))
     assert labels.tolist()[3:5] == ["insert", "insert"]
+
+
+def test_a_glued_run_foreign_beyond_doubt_says_so():
+    # Coverage of the war in Yemen; the king's audience with a Lebanese party leader is glued
+    # at the end. It names the kingdom and its king as the coverage does (lexical evidence 1.35,
+    # its article 1.86), but the detector finds it foreign beyond doubt (0.97 >= 0.95).
+    from toolkit.model.splice import Run
+
+    texts = ["قصفت طائرات التحالف مواقع للحوثيين في صعدة",
+             "وقال المتحدث باسم التحالف إن العمليات مستمرة",
+             "وسقطت مقذوفات على منطقة جازان الحدودية",
+             "استقبل خادم الحرمين الشريفين الملك سلمان في قصر السلام بجدة رئيس حزب القوات اللبنانية",
+             "وأعرب رئيس الحزب عن شكره وتقديره للمملكة بقيادة خادم الحرمين الشريفين"]
+    segments = _paragraphs(texts, [0, 60, 120, 180, 270])
+    separator = FocusSeparator()
+    labels, reasons, pieces = np.array(["core"] * 5, dtype=object), np.array([""] * 5, dtype=object), []
+    run = Run(3, 5, 0.97, {"emb_centroid": 0.27, "term_coverage": 0.06, "run_focus": 1.35, "host_focus": 1.86,
+                           "rule": "foreign"})
+    lexical = np.array([2.0, 1.8, 1.8, 1.3, 1.4])
+    states = np.zeros(5, dtype=np.int64)
+    judges.set_aside_glued_runs(separator, _view(segments, labels, reasons, pieces), [run], states,
+                                np.full(5, 1.5), lexical)
+    assert labels.tolist() == ["core"] * 3 + ["insert"] * 2 and states.tolist() == [0, 0, 0, 1, 1]
+    assert "0.97 >= 0.95" in reasons[3] and "beyond doubt" in pieces[0]["decision"]
+    assert pieces[0]["splice_probability"] == 0.97

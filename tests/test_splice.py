@@ -98,6 +98,21 @@ def test_a_foreign_run_that_shares_the_focus_words_stays(fitted):
     assert [(r.start, r.stop) for r in runs] == [(4, 7)]
 
 
+def test_a_run_foreign_beyond_doubt_goes_whatever_its_words(fitted):
+    docs, detector = fitted
+    spliced = glue(docs[4], docs[2], at=4, k=3)
+    p, _ = detector.run_probability(spliced, 4, 7)
+    on_focus = np.full(len(spliced), 2.0)          # the glued run uses the focus's words too
+    runs = detector.find_runs(spliced, on_focus, below=1.0, foreign_threshold=p - 0.01)
+    assert [(r.start, r.stop) for r in runs] == [(4, 7)] and runs[0].evidence["rule"] == "foreign"
+    # Under the threshold the focus's words keep it; so does naming the focus's main place.
+    assert detector.find_runs(spliced, on_focus, below=1.0, foreign_threshold=min(1.0, p + 0.01)) == []
+    names_main_place = np.zeros(len(spliced), dtype=bool)
+    names_main_place[5] = True
+    assert detector.find_runs(spliced, on_focus, below=1.0, foreign_threshold=p - 0.01,
+                              about_focus=names_main_place) == []
+
+
 def test_a_run_far_less_on_the_focus_than_its_article_goes_from_a_lower_probability(fitted):
     docs, detector = fitted
     spliced = glue(docs[4], docs[2], at=4, k=3)

@@ -90,9 +90,10 @@ def glued_runs(sep, view: DocumentView, lexical_evidence: np.ndarray | None,
                marks: PlaceMarks | None = None) -> list:
     """Runs of the document the splice detector finds glued in from another article and
     whose words are off the focus (mean lexical evidence under 1: a part of the article on
-    another facet of the focus shares the focus's words and stays), or that happen elsewhere
-    (``marks``: see ``splice.SpliceDetector.find_runs``); none naming a main place of the
-    focus is set aside for its words. Without a focus (``lexical_evidence`` None) foreignness
+    another facet of the focus shares the focus's words and stays), that happen elsewhere
+    (``marks``: see ``splice.SpliceDetector.find_runs``), or that it finds foreign beyond
+    doubt (``foreign_splice_threshold``), whatever their words; none naming a main place of
+    the focus is set aside for its words. Without a focus (``lexical_evidence`` None) foreignness
     to the article alone decides."""
     detector = _detector(sep)
     idx = view.idx
@@ -105,7 +106,8 @@ def glued_runs(sep, view: DocumentView, lexical_evidence: np.ndarray | None,
                               relative_threshold=sep.relative_splice_threshold,
                               places=None if marks is None else (marks.focus[idx], [marks.others[i] for i in idx]),
                               place_threshold=sep.place_splice_threshold,
-                              about_focus=None if marks is None or sep.main_place_share is None else marks.main[idx])
+                              about_focus=None if marks is None or sep.main_place_share is None else marks.main[idx],
+                              foreign_threshold=sep.foreign_splice_threshold)
 
 
 def splice_record(run, **focus_evidence) -> dict:
@@ -128,6 +130,10 @@ def _glued_why(sep, view: DocumentView, run, lexical_run: float, marks: PlaceMar
                 f"{'، '.join(named) or 'places'}, none of them the focus's nor named elsewhere in its "
                 f"article, which names the focus's"), "it happens elsewhere"
     host = run.evidence.get("host_focus", float("nan"))
+    if rule == "foreign":
+        return (f"splice probability {run.probability:.2f} >= {sep.foreign_splice_threshold:.2f}: foreign to its "
+                f"article beyond doubt, though its words are the focus's (lexical evidence {lexical_run:.2f}, "
+                f"its article's {host:.2f})"), "foreign beyond doubt"
     return (f"splice probability {run.probability:.2f} >= {sep.relative_splice_threshold:.2f}; its "
             f"words far less on the focus than its article's: lexical evidence {lexical_run:.2f} <= "
             f"{sep.relative_lexical_limit:g} x {host:.2f}"), "far less on the focus than its article"

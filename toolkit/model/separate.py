@@ -36,6 +36,9 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    lexical evidence is also far below its own article's (at most ``relative_lexical_limit``
    times the rest of the document's) goes from the lower ``relative_splice_threshold``: it
    is another story, though it shares the corpus's general words (forces, talks, the war).
+   A run the detector finds foreign beyond doubt (from ``foreign_splice_threshold``) goes
+   whatever its words: a piece on a neighbouring story of the same country (its king's
+   audiences in coverage of the war it leads) shares the focus's words, not the article.
    **Where it happens** (``toolkit.model.places``): the places the focus's paragraphs name are
    learnt from the corpus (``focus_places_``). When the focus is anchored in places, a run
    that names places, none of them the focus's, while the rest of its article names one, goes
@@ -134,6 +137,9 @@ class FocusSeparator:
         its document's is set aside from this lower splice probability (None: not used). A
         piece glued in from a neighbouring subject shares the corpus's general words of the
         focus (forces, talks, the war) but not what its host says about the focus.
+    foreign_splice_threshold : a run the search finds foreign from this probability on is set
+        aside whatever its words (unless it names the focus's main places or holds an
+        interview's question); None: the focus's words always keep a run.
     confirm_threshold : the splice probability from which an off-focus run (step 6) counts as
         foreign to its article.
     min_learning_documents : documents needed to learn the splice detector.
@@ -176,7 +182,8 @@ class FocusSeparator:
                  full_weight_words=15, headline_words=12, continuation_margin=0.05,
                  lexical_weight=0.5, lexical_ratio=0.4, document_ratio=0.8, document_lexical_ratio=0.6, confirm_runs=True,
                  splice_threshold=0.85, glued_lexical_limit=1.0, relative_splice_threshold=0.8,
-                 relative_lexical_limit=0.3, confirm_threshold=0.8, min_learning_documents=20,
+                 relative_lexical_limit=0.3, foreign_splice_threshold=0.95, confirm_threshold=0.8,
+                 min_learning_documents=20,
                  place_splice_threshold=0.5, document_places=True, main_place_share=0.3, opening_stays=True,
                  glued_without_focus=False, interview_questions=3, random_state=0):
         self.seed_share = seed_share
@@ -197,6 +204,7 @@ class FocusSeparator:
         self.glued_lexical_limit = glued_lexical_limit
         self.relative_splice_threshold = relative_splice_threshold
         self.relative_lexical_limit = relative_lexical_limit
+        self.foreign_splice_threshold = foreign_splice_threshold
         self.min_learning_documents = min_learning_documents
         self.place_splice_threshold = place_splice_threshold
         self.document_places = document_places

@@ -464,7 +464,7 @@ class SpliceDetector:
                   threshold: float | None = None, relative_below: float | None = None,
                   relative_threshold: float | None = None, places: tuple[np.ndarray, list] | None = None,
                   place_threshold: float | None = None, about_focus: np.ndarray | None = None,
-                  protected: np.ndarray | None = None) -> list[Run]:
+                  protected: np.ndarray | None = None, foreign_threshold: float | None = None) -> list[Run]:
         """The runs of ``doc`` set aside as foreign, in document order.
 
         ``focus_evidence`` (one value per paragraph): when given, only a run whose mean is
@@ -484,6 +484,10 @@ class SpliceDetector:
         ``about_focus``: per paragraph, whether it names one of the focus's main places; a run
         with such a paragraph is not set aside for its words (it is about the focus; a part
         of the article far from its words is no reason to cut the paragraphs around it either).
+        ``foreign_threshold``: with ``focus_evidence``, a run is set aside from this probability on
+        whatever its focus evidence (``about_focus`` and ``protected`` still hold): the corpus's
+        own glued examples rarely reach it from text that belongs to its article, and sharing
+        the focus's words does not make a piece glued in from a neighbouring story the article's.
         ``protected``: per paragraph; a run with such a paragraph is not set aside by any rule
         (the separation marks an interview's questions: a question and its answer are a turn of
         the interview, however far from the rest of it).
@@ -515,6 +519,10 @@ class SpliceDetector:
                                & (run_mean <= (relative_below or 0) * host_mean))
                 rule = np.where(accepted, "splice", "relative")
                 accepted = off & (accepted | by_relative)
+                if foreign_threshold is not None:
+                    by_foreign = (p >= foreign_threshold) & ~accepted
+                    rule = np.where(by_foreign, "foreign", rule)
+                    accepted = accepted | by_foreign
                 if about_focus is not None:
                     named = np.concatenate([[0], np.cumsum(np.asarray(about_focus, dtype=np.int64)[remaining])])
                     accepted &= (named[b] - named[a]) == 0
