@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
+from itertools import groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from ..corpus.normalize import normalize_arabic
 from ..resources import RESOURCES
 from ..schema import ACTOR_MENTIONS, ACTORS
 from .names import CorpusWords, NameContexts, NameWords, PatternReader, Trie, WordStatistics
+from .surnames import DocumentSurnames
 from .words import mention_surface
 
 KINDS = ("person", "institution", "place")
@@ -150,6 +152,9 @@ class ActorExtractor:
     given_share : a one-word name the contexts find is a given name, no actor of its own, when
         the corpus writes it before another name word (without the article) in at least this
         share of its occurrences (مايك، دافيد; not ساركوزي).
+    document_surnames : within a document, a person's family name alone after (or before) the
+        full name is a mention of that person (``surnames.DocumentSurnames``): وأشار الدعيلج
+        after إبراهيم الدعيلج.
     cldr_places : also count the countries, regions and cities CLDR names in Arabic
         (``cldr_places``; the ordinary words among them are listed in the patterns file,
         ``cldr_not_places``).
@@ -167,7 +172,7 @@ class ActorExtractor:
 
     def __init__(self, gazetteer=None, merge_rules=None, patterns=None, min_extend_ratio=0.6,
                  max_name_words=3, min_pattern_share=0.2, cldr_places=True, context_share=0.9,
-                 context_persons=3, given_share=0.2):
+                 context_persons=3, given_share=0.2, document_surnames=True):
         self.gazetteer = gazetteer
         self.cldr_places = cldr_places
         self.merge_rules = merge_rules
@@ -178,6 +183,7 @@ class ActorExtractor:
         self.context_share = context_share
         self.context_persons = context_persons
         self.given_share = given_share
+        self.document_surnames = document_surnames
 
     # -- merge keys
     def _merge_key(self, words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -372,26 +378,46 @@ class ActorExtractor:
             added.add(entry)
             self._discovered.append({"name": surface, "kind": "person", "occurrences": n, "found_by": "context"})
         self._add_surnames(self._trie, added, names)
+        self._families = (DocumentSurnames.of_persons(self._trie.entries, [a.kind for a in self._actors], names,
+                                                      firsts) if self.document_surnames else None)
         self.discovered_ = pd.DataFrame(self._discovered, columns=["name", "kind", "occurrences", "found_by"])
         # What the tasks after this need is the trie and the actors: the word statistics stay here.
         del self._names, self._contexts, self._discovered
 
     def find_mentions(self, corpus: CorpusWords) -> tuple[list[dict], Counter]:
         """Every mention of a known name, longest first, with its offsets in its document (the
-        actor's entry number); and how often each entry is written each way."""
+        actor's entry number), and, per document, the bare family names of its persons named in
+        full (``surnames.DocumentSurnames``, when ``document_surnames``); and how often each
+        entry is written each way."""
         rows, surfaces = [], Counter()
-        for keys, (doc, line, start, toks) in zip(corpus.keys, corpus.lines):
-            for i, entry, n, cut, alef in self._known_names(toks, keys):
-                first = toks[i]
-                surface = named = mention_surface(toks[i:i + n], cut, alef)
-                if n >= 2 and self._headless and Trie.key_at(keys, i, n, cut, alef) in self._headless:
-                    # The describing head is outside the mention (شركة فيليبس -> فيليبس) but
-                    # names the actor: the name alone may be another actor's (a person's, a place's).
-                    first, surface, cut = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False), 0
-                rows.append({"doc": doc, "line": line, "start": start + first.start + cut,
-                             "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface})
-                surfaces[(entry, named)] += 1
+        family = self._families
+        lines = list(zip(corpus.keys, corpus.lines))
+        for _, document in groupby(lines, key=lambda kl: kl[1][0]):
+            document = list(document)
+            hits = [list(self._known_names(toks, keys)) for keys, (_, _, _, toks) in document]
+            if family is not None:
+                trie = family.learn((Trie.key_at(keys, i, n, cut, alef), entry)
+                                    for (keys, _), line_hits in zip(document, hits)
+                                    for i, entry, n, cut, alef in line_hits if n >= 2)
+                for (keys, (_, _, _, toks)), line_hits in zip(document, hits):
+                    covered = {j for i, _, n, _, _ in line_hits for j in range(i, i + n)}
+                    line_hits.extend(family.mentions(trie, toks, keys, covered))
+                    line_hits.sort(key=lambda hit: hit[0])
+            for (keys, (doc, line, start, toks)), line_hits in zip(document, hits):
+                for i, entry, n, cut, alef in line_hits:
+                    rows.append(self._mention_row(doc, line, start, toks, keys, i, entry, n, cut, alef, surfaces))
         return rows, surfaces
+
+    def _mention_row(self, doc, line, start, toks, keys, i, entry, n, cut, alef, surfaces: Counter) -> dict:
+        first = toks[i]
+        surface = named = mention_surface(toks[i:i + n], cut, alef)
+        if n >= 2 and self._headless and Trie.key_at(keys, i, n, cut, alef) in self._headless:
+            # The describing head is outside the mention (شركة فيليبس -> فيليبس) but
+            # names the actor: the name alone may be another actor's (a person's, a place's).
+            first, surface, cut = toks[i + 1], mention_surface(toks[i + 1:i + n], 0, False), 0
+        surfaces[(entry, named)] += 1
+        return {"doc": doc, "line": line, "start": start + first.start + cut,
+                "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface}
 
     def _known_names(self, toks, keys):
         """A line's mentions of known names (``Trie.scan``), a short listed acronym only as written."""
