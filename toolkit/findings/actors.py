@@ -378,8 +378,9 @@ class ActorExtractor:
             added.add(entry)
             self._discovered.append({"name": surface, "kind": "person", "occurrences": n, "found_by": "context"})
         self._add_surnames(self._trie, added, names)
+        titles = {w[0] for w in self._pats["person_titles"] if len(w) == 1}
         self._families = (DocumentSurnames.of_persons(self._trie.entries, [a.kind for a in self._actors], names,
-                                                      firsts) if self.document_surnames else None)
+                                                      firsts, titles) if self.document_surnames else None)
         self.discovered_ = pd.DataFrame(self._discovered, columns=["name", "kind", "occurrences", "found_by"])
         # What the tasks after this need is the trie and the actors: the word statistics stay here.
         del self._names, self._contexts, self._discovered

@@ -45,17 +45,19 @@ class DocumentSurnames:
     the word statistics); ``given``: the words that open persons' names (the shipped given
     names, those the corpus's titled names teach, the first words of its known persons');
     ``kin``: per family name, the name words the corpus writes right before it (حمزة الراوي:
-    another man of the family, whose given name no list has)."""
+    another man of the family, whose given name no list has); ``titles``: one-word titles
+    (الأمير، الشيخ), before which a name word and the family name are another's full name."""
 
     def __init__(self, families: dict[tuple[str, ...], str], given: frozenset[str],
-                 kin: dict[str, frozenset[str]] | None = None):
+                 kin: dict[str, frozenset[str]] | None = None, titles: frozenset[str] = frozenset()):
         self.families = families
         self.given = given
         self.kin = kin or {}
+        self.titles = titles
 
     @classmethod
     def of_persons(cls, entries: dict[tuple[str, ...], int], kinds, names: NameWords,
-                   given=frozenset()) -> "DocumentSurnames":
+                   given=frozenset(), titles=frozenset()) -> "DocumentSurnames":
         """From a trie's entries (words -> actor entry), each actor's kind and the given names
         the corpus knows besides the shipped ones."""
         families = {}
@@ -69,7 +71,7 @@ class DocumentSurnames:
         for phrase in names.phrases:
             if len(phrase) == 2 and phrase[1] in surnames and (phrase[0] in given or names.name_like(phrase[0])):
                 kin.setdefault(phrase[1], set()).add(phrase[0])
-        return cls(families, given, {f: frozenset(w) for f, w in kin.items()})
+        return cls(families, given, {f: frozenset(w) for f, w in kin.items()}, frozenset(titles))
 
     def learn(self, full_names) -> Trie:
         """A trie of the document's family names: ``full_names`` are (words, entry) of its
@@ -88,11 +90,18 @@ class DocumentSurnames:
     def _another_of_the_family(self, keys, i: int, family: str) -> bool:
         """Whether the word before the family name at ``i`` names another man of the family: a
         given name, a compound head, a name word the corpus writes before this family name, or
-        a father's name after بن (محمد بن عايش الداموكي)."""
+        a word after a given name, a compound head or a title (محمد بن عايش الداموكي)."""
         kin = self.kin.get(family, frozenset())
         before = {form for form, _, _ in readings(keys[i - 1])}
-        return (bool(before & (self.given | _COMPOUND_HEADS | kin))
-                or (i > 1 and keys[i - 2] in _COMPOUND_HEADS))
+        if before & (self.given | _COMPOUND_HEADS | kin):
+            return True
+        # Two words back: a given name, a compound head or a title, and the word between is a
+        # name word of another man (محمد صقر الدوسري، بن سعيد الجندبي الزهراني، الأمير تركي الفيصل).
+        if i < 2:
+            return False
+        two_back = {form for form, _, _ in readings(keys[i - 2])}
+        return bool(two_back & (self.given | _COMPOUND_HEADS)) or (
+            bool(two_back & self.titles) and not keys[i - 1].startswith("ال"))
 
     def mentions(self, trie: Trie, toks, keys, covered: set[int]):
         """A line's bare family names (``Trie.scan`` hits, one word each) outside the tokens
