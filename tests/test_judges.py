@@ -138,7 +138,8 @@ def test_an_interview_s_turn_to_another_subject_stays():
     assert judges.interview_questions(separator, view).tolist() == [False, True, False, True, False, True, False]
     judges.confirm_off_focus_runs(separator, view, states, np.zeros(7, dtype=bool), np.full(7, 0.5))
     assert labels.tolist() == ["core"] * 7 and pieces[0]["decision"].startswith("core: a turn of the interview")
-    # Two questions are no interview: the run is judged as any other (no detector: it goes).
+    # With the threshold at four, three questions are no interview: the run is judged as any other
+    # (no detector: it goes).
     separator.interview_questions = 4
     states, labels = np.array([0, 0, 0, 1, 1, 0, 0]), np.array(["core"] * 3 + ["insert"] * 2 + ["core"] * 2, dtype=object)
     judges.confirm_off_focus_runs(separator, _view(segments, labels), states, np.zeros(7, dtype=bool), np.full(7, 0.5))

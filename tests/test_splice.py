@@ -72,6 +72,7 @@ def test_the_search_finds_the_glued_run_in_the_middle(fitted):
     protected = np.zeros(len(spliced), dtype=bool)
     protected[5] = True
     assert all(not (r.start <= 5 < r.stop) for r in detector.find_runs(spliced, protected=protected))
+    assert detector.find_runs(spliced, protected=np.zeros(len(spliced), dtype=bool))[0].start == 4
 
 
 def test_fitting_is_deterministic_and_recorded(fitted):

@@ -61,13 +61,35 @@ def test_another_of_the_family_a_participle_and_a_quoted_name_are_not_him():
 def test_a_name_after_bin_has_no_family_name_to_cut_off():
     from toolkit.findings.surnames import family_name
 
-    class Words:  # the corpus's answers for these words
-        shipped_given = {"محمد", "سلمان"}
+    class Words:  # the corpus's answers for these words: every word may end a name
+        shipped_given = {"محمد"}
 
         @staticmethod
         def later_name_word(key, previous):
             return True
 
-    assert family_name(("محمد", "بن", "سلمان"), Words) is None
-    assert family_name(("عبد", "الله"), Words) is None
+        @staticmethod
+        def name_like(key):
+            return True
+
+        @staticmethod
+        def inflected(key):
+            return False
+
+        @staticmethod
+        def conjoined(key):
+            return False
+
+    # A nasab or a compound given name has no family name to cut off, whatever the words.
+    assert family_name(("محمد", "بن", "عايش"), Words) is None
+    assert family_name(("خالد", "عبد", "الرحمن"), Words) is None
+    assert family_name(("محمد", "عايش"), Words) == "عايش"
     assert family_name(("رافت", "الصباغ"), Words) == "الصباغ"
+    assert family_name(("رافت", "محمد"), Words) is None  # a father's given name
+
+
+def test_a_document_whose_lines_are_not_together_is_still_one_article():
+    lines = frame({"aid": AID, "other": ["وقال المسؤول إن الأسعار ارتفعت في السوق."]})
+    interleaved = pd.concat([lines.iloc[[0]], lines.iloc[[3]], lines.iloc[[1, 2]]], ignore_index=True)
+    mentions = ActorExtractor().fit(interleaved, pd.DataFrame({"doc": ["aid", "other"], "source": ""})).mentions_
+    assert _at(mentions, "aid", 2) == [("الصباغ", "رأفت الصباغ")]

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
-from itertools import groupby
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,21 +391,21 @@ class ActorExtractor:
         entry is written each way."""
         rows, surfaces = [], Counter()
         family = self._families
-        lines = list(zip(corpus.keys, corpus.lines))
-        for _, document in groupby(lines, key=lambda kl: kl[1][0]):
-            document = list(document)
-            hits = [list(self._known_names(toks, keys)) for keys, (_, _, _, toks) in document]
-            if family is not None:
-                trie = family.learn((Trie.key_at(keys, i, n, cut, alef), entry)
-                                    for (keys, _), line_hits in zip(document, hits)
-                                    for i, entry, n, cut, alef in line_hits if n >= 2)
-                for (keys, (_, _, _, toks)), line_hits in zip(document, hits):
-                    covered = {j for i, _, n, _, _ in line_hits for j in range(i, i + n)}
-                    line_hits.extend(family.mentions(trie, toks, keys, covered))
-                    line_hits.sort(key=lambda hit: hit[0])
-            for (keys, (doc, line, start, toks)), line_hits in zip(document, hits):
-                for i, entry, n, cut, alef in line_hits:
-                    rows.append(self._mention_row(doc, line, start, toks, keys, i, entry, n, cut, alef, surfaces))
+        hits = [list(self._known_names(toks, keys)) for keys, (_, _, _, toks) in zip(corpus.keys, corpus.lines)]
+        if family is not None:
+            by_document: dict[str, list[int]] = {}
+            for k, (doc, _, _, _) in enumerate(corpus.lines):
+                by_document.setdefault(doc, []).append(k)
+            for document in by_document.values():
+                trie = family.learn((Trie.key_at(corpus.keys[k], i, n, cut, alef), entry)
+                                    for k in document for i, entry, n, cut, alef in hits[k] if n >= 2)
+                for k in document:
+                    covered = {j for i, _, n, _, _ in hits[k] for j in range(i, i + n)}
+                    hits[k].extend(family.mentions(trie, corpus.lines[k][3], corpus.keys[k], covered))
+                    hits[k].sort(key=lambda hit: hit[0])
+        for keys, (doc, line, start, toks), line_hits in zip(corpus.keys, corpus.lines, hits):
+            for i, entry, n, cut, alef in line_hits:
+                rows.append(self._mention_row(doc, line, start, toks, keys, i, entry, n, cut, alef, surfaces))
         return rows, surfaces
 
     def _mention_row(self, doc, line, start, toks, keys, i, entry, n, cut, alef, surfaces: Counter) -> dict:

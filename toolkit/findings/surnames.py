@@ -87,7 +87,7 @@ class DocumentSurnames:
                 trie.add((family,), next(iter(entries)))
         return trie
 
-    def _another_of_the_family(self, keys, i: int, family: str) -> bool:
+    def _another_of_the_family(self, toks, keys, i: int, family: str) -> bool:
         """Whether the word before the family name at ``i`` names another man of the family: a
         given name, a compound head, a name word the corpus writes before this family name, or
         a word after a given name, a compound head or a title (محمد بن عايش الداموكي)."""
@@ -97,7 +97,7 @@ class DocumentSurnames:
             return True
         # Two words back: a given name, a compound head or a title, and the word between is a
         # name word of another man (محمد صقر الدوسري، بن سعيد الجندبي الزهراني، الأمير تركي الفيصل).
-        if i < 2:
+        if i < 2 or not plain_gap(toks[i - 1].gap):
             return False
         two_back = {form for form, _, _ in readings(keys[i - 2])}
         return bool(two_back & (self.given | _COMPOUND_HEADS)) or (
@@ -115,10 +115,10 @@ class DocumentSurnames:
             if i in covered:
                 continue
             hit = trie.match(toks, i, keys)
-            if hit is None or hit[1] != 1:
+            if hit is None:  # the trie holds one-word names only
                 continue
             family = Trie.key_at(keys, i, 1, hit[2], hit[3])[0]
-            if i > 0 and plain_gap(toks[i].gap) and self._another_of_the_family(keys, i, family):
+            if i > 0 and plain_gap(toks[i].gap) and self._another_of_the_family(toks, keys, i, family):
                 continue
             after = toks[i + 1].gap if i + 1 < len(toks) else ""
             if any(q in toks[i].gap for q in OPEN_QUOTES) and any(q in after for q in CLOSE_QUOTES):

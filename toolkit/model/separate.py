@@ -46,9 +46,10 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    Yemen coverage); a run that names one of the focus's *main* places is never cut for its
    words (it is about the focus).
    **Interviews**: in a document that asks ``interview_questions`` questions or more (paragraphs
-   ending with a question mark), a run holding one of them is a turn of the interview, its
-   answer with it, and is not set aside here nor in step 6: an interview's later answers turn
-   to other subjects, and a piece glued into the page asks none of the interviewer's questions.
+   ending with a question mark), a run holding one of them is a turn of the interview (the
+   question with its answer) and is not set aside here nor in step 6: an interview's later
+   answers turn to other subjects, and a piece glued into the page asks none of the
+   interviewer's questions. An answer judged alone, without its question, is not protected.
 5. **Whole documents.** A document (its glued-in runs aside) whose mean evidence is below
    ``document_ratio``, or whose mean lexical evidence is below ``document_lexical_ratio``, or
    (``document_places``) that names places, none of them the focus's, is off the focus as a
@@ -161,9 +162,9 @@ class FocusSeparator:
         detector alone finds glued in; off: they are listed for reading and kept (on real news
         most are quotations and a column's own turns; see ``label_belonging``).
     interview_questions : a document with at least this many paragraphs ending with a question
-        mark is an interview (or holds one): a run with one of its questions is a turn of it,
-        with its answer, and is neither set aside as glued in (step 4) nor as an off-focus run
-        (step 6): an interview's later answers turn to other subjects. None: off.
+        mark is an interview (or holds one): a run with one of its questions (a question and
+        its answer) is neither set aside as glued in (step 4) nor as an off-focus run (step 6):
+        an interview's later answers turn to other subjects. None: off.
     random_state : kept for the estimator interface; the separation itself is deterministic.
 
     Attributes (after ``fit``)
