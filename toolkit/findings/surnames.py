@@ -54,6 +54,7 @@ class DocumentSurnames:
         self.given = given
         self.kin = kin or {}
         self.titles = titles
+        self._openers = given | _COMPOUND_HEADS  # words that open another's name
 
     @classmethod
     def of_persons(cls, entries: dict[tuple[str, ...], int], kinds, names: NameWords,
@@ -93,14 +94,14 @@ class DocumentSurnames:
         a word after a given name, a compound head or a title (محمد بن عايش الداموكي)."""
         kin = self.kin.get(family, frozenset())
         before = {form for form, _, _ in readings(keys[i - 1])}
-        if before & (self.given | _COMPOUND_HEADS | kin):
+        if before & self._openers or before & kin:
             return True
         # Two words back: a given name, a compound head or a title, and the word between is a
         # name word of another man (محمد صقر الدوسري، بن سعيد الجندبي الزهراني، الأمير تركي الفيصل).
         if i < 2 or not plain_gap(toks[i - 1].gap):
             return False
         two_back = {form for form, _, _ in readings(keys[i - 2])}
-        return bool(two_back & (self.given | _COMPOUND_HEADS)) or (
+        return bool(two_back & self._openers) or (
             bool(two_back & self.titles) and not keys[i - 1].startswith("ال"))
 
     def mentions(self, trie: Trie, toks, keys, covered: set[int]):
