@@ -44,6 +44,7 @@ dask_address = None  # scheduler address; None with engine "dask": a LocalCluste
 dask_workers = None
 partition_size = 1000
 report_rows = 200  # rows of each searchable table in the report (tables/*.csv hold all)
+stage_cache = True  # restore stages computed before from the same corpus, parameters and code
 
 # %%
 import os

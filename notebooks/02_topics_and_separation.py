@@ -44,6 +44,7 @@ dask_address = None  # scheduler address; None with engine "dask": a LocalCluste
 dask_workers = None
 partition_size = 1000
 report_rows = 200  # rows of each searchable table in the report (tables/*.csv hold all)
+stage_cache = True  # restore stages computed before from the same corpus, parameters and code
 
 # %%
 import os
@@ -80,7 +81,7 @@ with open_engine(p["engine"], p["dask_address"], p["dask_workers"], progress=sho
     with run.stage("separate"):
         # The focus parameter, or without one what the corpus shows: a dominant coverage, or a
         # mixed collection with none (then only what does not belong to its article is set aside).
-        coverage = pipeline.find_coverage(p, fitted, embedder, cache)
+        coverage = pipeline.find_coverage(p, fitted, embedder, cache, run)
         separated = pipeline.separate_corpus(p, run, engine, coverage.focus_vector, fitted, coverage.profile_sample)
 separator, label_counts = separated["separator"], separated["label_counts"]
 run.save_array(coords, "map_2d")
@@ -142,13 +143,8 @@ run.save_json({
 # single outlet, that view is not drawn and the reason is recorded.
 
 # %%
-with run.stage("topic views"):
-    hover_rows = fitted["sample_segments"][["doc", "segment", "line"]].merge(
-        run.load_frame("separation", columns=["doc", "segment", "label"]), on=["doc", "segment"], how="left")
-    views, views_skipped = interactive.topic_views(
-        topic_model, fitted["sample_segments"]["text"].tolist(), coords, on_map, random_state=p["seed"],
-        paragraphs=hover_rows.fillna({"label": ""}), over_time=fitted["over_time"], per_outlet=fitted["per_outlet"])
-    interactive.save_views(views, views_skipped, run.work("views"))
+with run.stage("topic views"):  # saved in work/views/ for the report
+    views, views_skipped = pipeline.draw_topic_views(p, run, fitted, coords, on_map)
 print("interactive views drawn:", ", ".join(sorted(views)))
 for name, reason in views_skipped.items():
     print(f"not drawn: {interactive.TITLES[name]}: {reason}")

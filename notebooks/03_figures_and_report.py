@@ -50,6 +50,7 @@ dask_address = None  # scheduler address; None with engine "dask": a LocalCluste
 dask_workers = None
 partition_size = 1000
 report_rows = 200  # rows of each searchable table in the report (tables/*.csv hold all)
+stage_cache = True  # restore stages computed before from the same corpus, parameters and code
 
 # %%
 from html import escape
@@ -537,6 +538,16 @@ display(HTML(source_lines_html(labelled_lines, links, linked)))
 
 # %% [markdown]
 # ## Time per stage — زمن كل مرحلة <a id="timings"></a>
+#
+# The seconds each stage took in this run. A stage the stage cache restored (the same corpus,
+# parameters and code as a run before it: `work/stage_cache.json`) took only the time to copy
+# its results back, and its inner stages are not listed above it.
 
 # %%
 display(HTML(html_table(pd.DataFrame(run.load_json("timings", [])))))
+stage_cache = pd.DataFrame(run.load_json("stage_cache", []))
+if len(stage_cache):
+    restored = stage_cache["outcome"].eq("restored")
+    display(Markdown(f"Stage cache: {int(restored.sum())} of {len(stage_cache)} stages restored, "
+                     f"{int((~restored).sum())} computed."))
+    display(HTML(html_table(stage_cache)))

@@ -30,6 +30,15 @@ def test_compose_runs_left_to_right():
     assert pipeline("أوكـرانيا") == "اوكرانيا"
 
 
+def test_a_composed_normalizer_pickles_by_its_steps():
+    # The topic model's vectorizer holds match_key-like pipelines; the stage cache pickles it.
+    import pickle
+
+    restored = pickle.loads(pickle.dumps(N.match_key))
+    text = "موسكو وبيونج يانج: شراكة استراتيجيّة"
+    assert restored(text) == N.match_key(text) and restored.steps[0](text) == N.normalize_arabic(text)
+
+
 def test_consecutive_character_maps_run_as_one_with_the_same_result():
     # Fused into one str.translate, the maps must give what applying them in turn gives, also
     # when one map writes a character the next one maps (here a hamzated alef then folded).

@@ -20,11 +20,13 @@ def _run(*args, cwd=ROOT):
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
+    """The seed study computed twice (the second with --no-stage-cache: computed again, not
+    restored), then a third time restored from the stage cache the first one filled."""
     base = tmp_path_factory.mktemp("study")
     outs = []
-    for name in ("first", "second"):
+    for name, flags in (("first", ()), ("second", ("--no-stage-cache",)), ("restored", ())):
         result = _run("run", "--params", "params/seeds.yml", "--out", str(base / name),
-                      "--cache-dir", str(base / "cache"), "--quiet")
+                      "--cache-dir", str(base / "cache"), "--quiet", *flags)
         assert result.returncode == 0, result.stderr[-3000:]
         outs.append(base / name)
     return outs
@@ -72,11 +74,25 @@ def test_every_input_line_appears_exactly_once(two_runs):
 
 
 def test_tables_are_byte_identical_across_runs(two_runs):
-    first, second = two_runs
+    first, *others = two_runs
     names = sorted(p.name for p in (first / "tables").glob("*.csv"))
-    assert names == sorted(p.name for p in (second / "tables").glob("*.csv"))
-    for name in names:
-        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    for other in others:  # computed again, and restored from the stage cache
+        assert names == sorted(p.name for p in (other / "tables").glob("*.csv"))
+        for name in names:
+            assert (first / "tables" / name).read_bytes() == (other / "tables" / name).read_bytes(), (other.name, name)
+
+
+def test_the_manifest_says_which_stages_were_restored(two_runs):
+    outcomes = [[r["outcome"] for r in json.loads((run / "manifest.json").read_text("utf-8"))["stage_cache"]]
+                for run in two_runs]
+    stages = ["prepare", "topics", "coverage", "separate", "topic views", "actors and claims", "shared passages",
+              "shared quotations"]
+    assert [r["stage"] for r in json.loads((two_runs[2] / "manifest.json").read_text("utf-8"))["stage_cache"]] == stages
+    assert outcomes == [["computed, stored"] * 8, ["computed (off)"] * 8, ["restored"] * 8]
+    restored = two_runs[2]
+    assert (restored / "report.html").stat().st_size > 0.5 * (two_runs[0] / "report.html").stat().st_size
+    for figure in ("topic_sizes", "paragraph_map", "actors", "claims_troops"):
+        assert (restored / "figures" / f"{figure}.png").stat().st_size > 5000, figure
 
 
 def test_scores_meet_the_study_bar(two_runs):

@@ -114,6 +114,10 @@ def _run_parser(sub) -> None:
     p.add_argument("--report-rows", dest="report_rows", type=int, default=None,
                    help=_with_default("rows of each searchable table in report.html (tables/*.csv hold every row)",
                                       d["report_rows"]))
+    p.add_argument("--no-stage-cache", dest="stage_cache", action="store_const", const=False, default=None,
+                   help=_with_default("compute every stage, even one stored in the stage cache "
+                                      "(cache-dir/stages/) from the same corpus, parameters and code, and store "
+                                      "nothing there", "stages are restored and stored"))
     p.add_argument("--quiet", action="store_true", help="no progress bars or messages")
 
 
@@ -151,7 +155,7 @@ def _run(args) -> int:
                                            "min_topic_size", "n_neighbors", "patterns", "switch_penalty",
                                            "max_paragraph_words", "gold", "on_bad_file", "max_zip_member_mb", "topic_sample_size",
                                            "engine", "dask_address", "dask_workers", "partition_size",
-                                           "report_rows")}
+                                           "report_rows", "stage_cache")}
     column_flags = {f: getattr(args, f"{f}_column") for f in ("text", "title", "id", "date", "source", "url")}
     if any(column_flags.values()):
         overrides["columns"] = {**(overrides.get("columns") or {}),

@@ -44,6 +44,7 @@ import pandas as pd
 from ..findings import actors, claims, passages, quotations
 from ..schema import ACTOR_MENTIONS, CLAIMS
 from .pipeline import Part, partitions
+from .stage_cache import StageCache
 from .workspace import RunFolder
 
 # The partitions whose tokens a process keeps between the passes of the actor stage (about
@@ -90,10 +91,15 @@ def find_actors_and_claims(run: RunFolder, engine, documents: pd.DataFrame, labe
     of ``mentions`` and ``claims`` and the claims' ``skipped`` counts by reason. ``stage``:
     ``RunFolder.stage``, to time the actors and the claims as two stages."""
     stage = stage or (lambda name: contextlib.nullcontext())
-    with stage("actors"):
-        extractor, surfaces = _find_actors(run, engine, labels)
-    with stage("claims"):
-        return _write_tables(run, engine, extractor, surfaces, documents, labels)
+
+    def compute() -> dict:
+        with stage("actors"):
+            extractor, surfaces = _find_actors(run, engine, labels)
+        with stage("claims"):
+            return _write_tables(run, engine, extractor, surfaces, documents, labels)
+
+    # The stage cache (``stage_cache``): restored when stored before from the same chain.
+    return StageCache(run).cached("actors and claims", compute, list(labels))
 
 
 def _find_actors(run: RunFolder, engine, labels):
@@ -201,6 +207,11 @@ def _tables_task(part: Part, extractor, labels) -> dict:
 def find_shared_passages(run: RunFolder, engine, documents: pd.DataFrame, seed: int, labels=("core",)):
     """Shared passages of the coverage (``SharedPassageFinder``); writes ``shared_passages.csv``.
     Returns the fitted finder (``pairs_``, ``n_sentences_``, ``n_candidates_``, ``closest_``)."""
+    return StageCache(run).cached("shared passages", functools.partial(_find_shared_passages, run, engine, documents,
+                                                                       seed, labels), seed, list(labels))
+
+
+def _find_shared_passages(run: RunFolder, engine, documents: pd.DataFrame, seed: int, labels):
     parts = partitions(run)
     finder = passages.SharedPassageFinder(random_state=seed)
     outlet = actors.outlets(documents)
@@ -290,6 +301,13 @@ def find_shared_quotations(run: RunFolder, engine, documents: pd.DataFrame, seed
     ``shared_quotations.csv``. The quotations of every partition come to the driving process
     (a few per article), at most ``max_quotations`` of them are embedded and compared there;
     how many documents use each of their words is summed over the partitions."""
+    return StageCache(run).cached(
+        "shared quotations", functools.partial(_find_shared_quotations, run, engine, documents, seed, embedder, cache,
+                                               labels), seed, getattr(embedder, "cache_key", None), list(labels),
+        embedder=embedder)
+
+
+def _find_shared_quotations(run: RunFolder, engine, documents: pd.DataFrame, seed: int, embedder, cache, labels):
     parts = partitions(run)
     finder = quotations.SharedQuotationFinder(random_state=seed)
     found = engine.map(_quotations_task, parts, desc="shared quotations", min_words=finder.min_words,

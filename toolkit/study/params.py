@@ -63,6 +63,7 @@ DEFAULTS: dict[str, Any] = {
     "dask_workers": None,          # workers of that LocalCluster; None: one per CPU core
     "partition_size": 1000,        # files or archive members per partition (at most 8 MB of input)
     "report_rows": 200,            # rows of each searchable table in the report (the CSV tables hold all)
+    "stage_cache": True,           # restore stages computed before from the same corpus, parameters, code
 }
 
 PATH_KEYS = ("corpus", "run_dir", "cache_dir", "patterns", "gold")
@@ -176,6 +177,8 @@ def resolve(overrides: dict[str, Any] | None = None, base: str | Path | None = N
                 not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise ParameterError(f"parameter '{key}' must be an integer >= 1"
                                  + ("" if required else " or null") + f", got {value!r}")
+    if not isinstance(params["stage_cache"], bool):
+        raise ParameterError(f"parameter 'stage_cache' must be true or false, got {params['stage_cache']!r}")
     if params["engine"] not in ("local", "dask"):
         raise ParameterError(f"parameter 'engine' must be 'local' or 'dask', got {params['engine']!r}")
     if params["dask_address"] is not None and (not isinstance(params["dask_address"], str)

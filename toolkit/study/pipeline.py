@@ -40,6 +40,7 @@ from ..errors import CorpusError
 from ..findings import framing
 from ..model import coverage, embed, separate, separation_tables, topics
 from ..schema import LINE_LABELS, SEPARATION
+from .stage_cache import StageCache, result_parameters
 from .workspace import RunFolder
 
 
@@ -85,16 +86,24 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
 
     Writes ``work/{documents,lines,segments}/part-*.parquet``, ``work/skipped.parquet`` and
     ``work/partitions.json``. Raises ``CorpusError`` when nothing could be read or document ids
-    repeat.
+    repeat. Starts the run's chain of stage-cache keys (``stage_cache.StageCache.begin``):
+    restored, not computed, when the corpus, the parameters and the code are those of a run
+    stored before.
     """
+    plan = load.plan_partitions(p["corpus"], p["partition_size"])
+    stages = StageCache.begin(run, p, {path for partition in plan for path, _ in partition.units})
+    return stages.cached("prepare", functools.partial(_prepare_corpus, p, run, engine, plan), result_parameters(p))
+
+
+def _prepare_corpus(p: dict, run: RunFolder, engine, plan: list[load.Partition]) -> dict:
     with run.stage("load"):  # and split into lines
-        loaded, skipped, parts = _load_partitions(p, run, engine)
+        loaded, skipped, parts = _load_partitions(p, run, engine, plan)
     with run.stage("clean"):  # repeated lines over the corpus, then each partition, then paragraphs
         return _clean_partitions(p, run, engine, loaded, skipped, parts)
 
 
-def _load_partitions(p: dict, run: RunFolder, engine) -> tuple[list[dict], pd.DataFrame, list[Part]]:
-    plan = load.plan_partitions(p["corpus"], p["partition_size"])
+def _load_partitions(p: dict, run: RunFolder, engine, plan: list[load.Partition]
+                     ) -> tuple[list[dict], pd.DataFrame, list[Part]]:
     loaded = engine.map(_load_task, plan, desc="load and lines", run_dir=str(run.root), columns=p["columns"],
                         on_bad_file=p["on_bad_file"], max_zip_member_mb=p["max_zip_member_mb"])
     skipped = pd.concat([r["skipped"] for r in loaded], ignore_index=True)
@@ -206,8 +215,14 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
     (``work/topic_model/``, read back by ``topics.load_topic_model``) and the tables of topics
     over time and per outlet. Returns the model, the sample (corpus positions, its paragraphs
     and embeddings), per-topic sizes and embedding sums, and the over-time and per-outlet
-    frames (``topics.topics_over_time``/``topics_per_outlet``) for the views.
+    frames (``topics.topics_over_time``/``topics_per_outlet``) for the views. Restored from
+    the stage cache when stored before from the same chain (``stage_cache``).
     """
+    return StageCache(run).cached("topics", functools.partial(_fit_topics, p, run, engine, embedder, verbose),
+                                  result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
+
+
+def _fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool) -> dict:
     parts = partitions(run)
     n = sum(part.n_segments for part in parts)
     sample = topics.fit_sample(n, p["topic_sample_size"], random_state=p["seed"])
@@ -299,15 +314,41 @@ def _assign_task(part: Part, sample: np.ndarray, reference: np.ndarray, sample_n
             "sums": framing.topic_sums(vectors, topic_ids) if len(segments) else {}}
 
 
-def find_coverage(p: dict, fitted: dict, embedder, cache) -> coverage.Coverage:
+def find_coverage(p: dict, fitted: dict, embedder, cache, run: RunFolder | None = None) -> coverage.Coverage:
     """What the run takes as the coverage under study: the focus parameter, embedded; without
     one, what the corpus shows (``coverage.CoverageFinder`` on the topic model's sample): a
-    dominant coverage, or a mixed collection with none."""
+    dominant coverage, or a mixed collection with none. With ``run``, restored from the stage
+    cache when stored before from the same chain."""
+    if run is not None:  # restored from the stage cache when stored before from the same chain
+        return StageCache(run).cached("coverage", functools.partial(find_coverage, p, fitted, embedder, cache),
+                                      result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
     if p["focus"]:
         return coverage.Coverage.given(p["focus"], embed.embed_texts([p["focus"]], embedder, cache)[0][0])
     finder = coverage.CoverageFinder(random_state=p["seed"]).fit(
         fitted["sample_segments"], fitted["sample_vectors"], fitted["topic_sizes"])
     return coverage.Coverage.found(finder)
+
+
+def draw_topic_views(p: dict, run: RunFolder, fitted: dict, coords: np.ndarray, on_map: np.ndarray
+                     ) -> tuple[dict, dict]:
+    """BERTopic's interactive views of the fitted model (``interactive.topic_views``; the
+    paragraphs map's hover shows each paragraph's label), saved in ``work/views/``. Returns the
+    views by name and the skipped ones with their reason. Restored from the stage cache when
+    stored before from the same chain."""
+    def draw() -> tuple[dict, dict]:
+        from . import interactive
+
+        hover_rows = fitted["sample_segments"][["doc", "segment", "line"]].merge(
+            run.load_frame("separation", columns=["doc", "segment", "label"]), on=["doc", "segment"], how="left")
+        views, skipped = interactive.topic_views(
+            fitted["model"], fitted["sample_segments"]["text"].tolist(), coords, on_map, random_state=p["seed"],
+            paragraphs=hover_rows.fillna({"label": ""}), over_time=fitted["over_time"],
+            per_outlet=fitted["per_outlet"])
+        interactive.save_views(views, skipped, run.work("views"))
+        return views, skipped
+
+    return StageCache(run).cached("topic views", draw, result_parameters(p), np.asarray(coords).tobytes(),
+                                  np.asarray(on_map).tobytes())
 
 
 def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | None, fitted: dict,
@@ -317,7 +358,16 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | 
     the number of lines per label and the separation table.
 
     ``focus_vector`` None (a mixed collection, ``find_coverage``): nothing is judged against a
-    focus; a paragraph is an insert only when it does not belong to its own article."""
+    focus; a paragraph is an insert only when it does not belong to its own article. Restored
+    from the stage cache when stored before from the same chain (``stage_cache``)."""
+    arguments = (result_parameters(p), None if focus_vector is None else np.asarray(focus_vector).tobytes(),
+                 None if profile_sample is None else np.asarray(profile_sample).tobytes())
+    return StageCache(run).cached("separate", functools.partial(_separate_corpus, p, run, engine, focus_vector, fitted,
+                                                                profile_sample), *arguments)
+
+
+def _separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | None, fitted: dict,
+                     profile_sample: np.ndarray | None) -> dict:
     parts = partitions(run)
     separator = separate.FocusSeparator(switch_penalty=p["switch_penalty"], random_state=p["seed"])
     if focus_vector is None:
@@ -419,4 +469,4 @@ def map_points(fitted: dict, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 __all__ = ["Part", "partitions", "prepare_corpus", "embed_corpus", "fit_topics", "find_coverage", "separate_corpus",
-           "focus_embedder", "map_points"]
+           "focus_embedder", "map_points", "draw_topic_views"]

@@ -325,6 +325,8 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
     timings = json.loads((work / "timings.json").read_text("utf-8")) if (work / "timings.json").exists() else []
     extra = json.loads((work / "run_info.json").read_text("utf-8")) if (work / "run_info.json").exists() else {}
     loading = json.loads((work / "loading.json").read_text("utf-8")) if (work / "loading.json").exists() else {}
+    # Which stages were restored from the stage cache, computed and stored, or not stored (and why).
+    stage_cache = json.loads((work / "stage_cache.json").read_text("utf-8")) if (work / "stage_cache.json").exists() else []
     manifest = {
         "run": params["run_name"],
         "started_utc": wall_start.isoformat(timespec="seconds"),
@@ -335,6 +337,7 @@ def write_manifest(run_dir: Path, params: dict, kernel: str, notebook_times: lis
         "warnings": loading.get("warnings", []),
         "stages": timings + [{"stage": "render_html", "seconds": html_seconds}],
         "notebooks": notebook_times,
+        "stage_cache": stage_cache,
         "wall_seconds": round(total_seconds, 3),
         "git": git_state(),
         "python": sys.version.split()[0],
@@ -602,7 +605,20 @@ def set_aside_runs(line_labels: pd.DataFrame, lines: pd.DataFrame, checks=(), n_
                                                                   how="left")
     table = table.sort_values(["doc", "line"], kind="stable").reset_index(drop=True)
     table["run"] = _run_ids(table)
-    rows = [_run_row(part, checks, n_words) for _, part in table[table["run"] >= 0].groupby("run", sort=False)]
+    by_doc: dict = {}  # the checks of each document, looked up once per run
+    for check in checks or ():
+        by_doc.setdefault(check.get("doc"), []).append(check)
+    kept = table[table["run"] >= 0]
+    rows = []
+    if len(kept):
+        # Plain lists per run: pandas indexing per run costs seconds on a large corpus.
+        ids, docs, numbers = kept["run"].to_numpy(), kept["doc"].tolist(), kept["line"].astype("int64").tolist()
+        labels, reasons = kept["label"].tolist(), kept["reason"].fillna("").astype(str).tolist()
+        texts = kept["text"].fillna("").tolist()
+        starts = [0] + [i for i in range(1, len(ids)) if ids[i] != ids[i - 1]] + [len(ids)]
+        for a, b in zip(starts, starts[1:]):
+            rows.append(_run_row(docs[a], numbers[a:b], labels[a:b], reasons[a:b], texts[a],
+                                 by_doc.get(docs[a], ()), n_words))
     columns = ["doc", "first_line", "last_line", "lines", "label", "labels", "first_words", "why"]
     runs = pd.DataFrame(rows, columns=columns)
     if len(runs):
@@ -611,13 +627,18 @@ def set_aside_runs(line_labels: pd.DataFrame, lines: pd.DataFrame, checks=(), n_
 
 
 def _run_ids(table: pd.DataFrame) -> list[int]:
-    """A run number per line (-1 for kept lines), runs numbered within each document."""
+    """A run number per line (-1 for kept lines), runs numbered within each document
+    (``table`` sorted by document)."""
+    docs, labels = table["doc"].tolist(), table["label"].tolist()
     ids = [-1] * len(table)
     run = -1
-    for _, part in table.groupby("doc", sort=False):
-        block = _block_labels(part["label"].tolist())
+    start = 0
+    while start < len(docs):
+        end = start
+        while end < len(docs) and docs[end] == docs[start]:
+            end += 1
         previous = None
-        for index, label in zip(part.index, block):
+        for index, label in enumerate(_block_labels(labels[start:end]), start):
             if label is None:
                 previous = None
                 continue
@@ -625,6 +646,7 @@ def _run_ids(table: pd.DataFrame) -> list[int]:
                 run += 1
             ids[index] = run
             previous = label
+        start = end
     return ids
 
 
@@ -646,18 +668,18 @@ def _block_labels(labels: list[str]) -> list[str | None]:
     return block
 
 
-def _run_row(part: pd.DataFrame, checks, n_words: int) -> dict:
-    counts = part["label"].value_counts()
+def _run_row(doc: str, numbers: list[int], labels: list[str], reasons: list[str], first_text: str, checks,
+             n_words: int) -> dict:
+    counts = pd.Series(labels).value_counts()
     label = max(counts.index, key=lambda lab: (lab in ("insert", "related"), counts[lab], -LABEL_ORDER.get(lab, 9)))
-    first, last = int(part["line"].iloc[0]), int(part["line"].iloc[-1])
-    why = _common_reason(part.loc[part["label"] == label, "reason"].fillna("").astype(str).tolist())
-    for check in checks or ():
-        if check.get("doc") == part["doc"].iloc[0] and first <= int(check.get("first_line", -1)) <= last:
+    first, last = numbers[0], numbers[-1]
+    why = _common_reason([r for lab, r in zip(labels, reasons) if lab == label])
+    for check in checks:
+        if first <= int(check.get("first_line", -1)) <= last:
             why += f"; {check.get('kind', 'check')} from line {int(check['first_line'])}: {check.get('decision', '')}"
-    return {"doc": part["doc"].iloc[0], "first_line": first, "last_line": last, "lines": len(part),
-            "label": label,
+    return {"doc": doc, "first_line": first, "last_line": last, "lines": len(numbers), "label": label,
             "labels": ", ".join(f"{n} {lab}" for lab, n in counts.items()) if len(counts) > 1 else "",
-            "first_words": first_words(part["text"].fillna("").iloc[0], n_words), "why": why}
+            "first_words": first_words(first_text, n_words), "why": why}
 
 
 def _common_reason(reasons: list[str]) -> str:
