@@ -51,9 +51,9 @@ def corpus(tmp_path):
 def test_a_stage_from_the_same_chain_is_restored_with_its_files_and_value(tmp_path, corpus):
     stage = Stage()
     first, cache = _begin(tmp_path, "first", corpus)
-    value = cache.cached("lines", lambda: stage(first), "an argument")
+    value = cache.cached("prepare", lambda: stage(first), "an argument")
     second, cache = _begin(tmp_path, "second", corpus)
-    restored = cache.cached("lines", lambda: stage(second), "an argument")
+    restored = cache.cached("prepare", lambda: stage(second), "an argument")
     assert stage.calls == 1
     assert restored["lines"] == value["lines"] and restored["normalizer"]("أرسلت") == normalize_arabic("أرسلت")
     for rel in ("tables/lines.csv", "work/lines/part-00000.parquet"):
@@ -65,15 +65,15 @@ def test_a_stage_from_the_same_chain_is_restored_with_its_files_and_value(tmp_pa
 def test_a_changed_corpus_file_argument_or_parameter_computes_again(tmp_path, corpus):
     stage = Stage()
     run, cache = _begin(tmp_path, "first", corpus)
-    cache.cached("lines", lambda: stage(run), 1)
+    cache.cached("prepare", lambda: stage(run), 1)
     _, cache = _begin(tmp_path, "other argument", corpus)
-    cache.cached("lines", lambda: stage(run), 2)
+    cache.cached("prepare", lambda: stage(run), 2)
     _, cache = _begin(tmp_path, "other seed", corpus, seed=7)
-    cache.cached("lines", lambda: stage(run), 1)
+    cache.cached("prepare", lambda: stage(run), 1)
     article = sorted(corpus.glob("*.txt"))[0]
     article.write_text(article.read_text("utf-8") + "\nسطر أضيف إلى المقال", "utf-8")
     _, cache = _begin(tmp_path, "edited corpus", corpus)
-    cache.cached("lines", lambda: stage(run), 1)
+    cache.cached("prepare", lambda: stage(run), 1)
     assert stage.calls == 4
 
 
@@ -94,13 +94,13 @@ def test_where_the_run_writes_and_which_engine_runs_it_do_not_change_the_key(tmp
 def test_an_entry_that_cannot_be_read_is_computed_again_and_stored_afresh(tmp_path, corpus):
     stage = Stage()
     run, cache = _begin(tmp_path, "first", corpus)
-    cache.cached("lines", lambda: stage(run))
+    cache.cached("prepare", lambda: stage(run))
     for result in (tmp_path / "cache" / "stages").glob("*/*/result.pickle"):
         result.write_bytes(b"not a pickle")
     run, cache = _begin(tmp_path, "second", corpus)
-    cache.cached("lines", lambda: stage(run))
+    cache.cached("prepare", lambda: stage(run))
     run, cache = _begin(tmp_path, "third", corpus)
-    assert cache.cached("lines", lambda: stage(run))["lines"] == 2
+    assert cache.cached("prepare", lambda: stage(run))["lines"] == 2
     assert stage.calls == 2
 
 
@@ -111,15 +111,15 @@ def test_the_embedder_is_not_stored_but_put_back(tmp_path, corpus):
 
     mine, theirs = Embedder(), Embedder()
     run, cache = _begin(tmp_path, "first", corpus)
-    assert cache.cached("model", lambda: {"embedder": mine, "sizes": [3, 2]}, embedder=mine)["embedder"] is mine
+    assert cache.cached("prepare", lambda: {"embedder": mine, "sizes": [3, 2]}, embedder=mine)["embedder"] is mine
     run, cache = _begin(tmp_path, "second", corpus)
-    restored = cache.cached("model", lambda: pytest.fail("computed again"), embedder=theirs)
+    restored = cache.cached("prepare", lambda: pytest.fail("computed again"), embedder=theirs)
     assert restored == {"embedder": theirs, "sizes": [3, 2]}
 
 
 def test_a_result_that_cannot_be_pickled_is_returned_and_recorded_not_stored(tmp_path, corpus):
     run, cache = _begin(tmp_path, "first", corpus)
-    assert cache.cached("closure", lambda: (lambda text: text))("نص") == "نص"
+    assert cache.cached("prepare", lambda: (lambda text: text))("نص") == "نص"
     (record,) = run.load_json("stage_cache")
     assert record["outcome"].startswith("computed, not stored: its result cannot be pickled")
 
@@ -129,7 +129,7 @@ def test_switched_off_or_without_a_cache_folder_every_stage_is_computed(tmp_path
     for name, extra in (("off", {"stage_cache": False}), ("off again", {"stage_cache": False}),
                         ("no cache", {"cache_dir": None}), ("no cache again", {"cache_dir": None})):
         run, cache = _begin(tmp_path, name, corpus, **extra)
-        cache.cached("lines", lambda: stage(run))
+        cache.cached("prepare", lambda: stage(run))
         assert run.load_json("stage_cache")[0]["outcome"] == "computed (off)"
     assert stage.calls == 4 and not (tmp_path / "cache" / "stages").exists()
 
@@ -137,17 +137,66 @@ def test_switched_off_or_without_a_cache_folder_every_stage_is_computed(tmp_path
 def test_a_run_folder_without_a_chain_computes(tmp_path):
     stage = Stage()
     run = RunFolder(tmp_path / "by hand")
-    StageCache(run).cached("lines", lambda: stage(run))
-    StageCache(run).cached("lines", lambda: stage(run))
+    StageCache(run).cached("prepare", lambda: stage(run))
+    StageCache(run).cached("prepare", lambda: stage(run))
     assert stage.calls == 2
 
 
 def test_the_least_recently_used_entries_go_past_the_size_limit(tmp_path, corpus):
     run, cache = _begin(tmp_path, "first", corpus)
     cache.max_bytes = 1
-    for i in range(3):
-        cache.cached(f"stage {i}", lambda: Stage()(run))
+    cache.cached("prepare", lambda: Stage()(run))
+    cache.advance("embed", ["vectors"])
+    cache.cached("topics", lambda: Stage()(run))
+    cache.cached("coverage", lambda: Stage()(run))
     assert len(list((tmp_path / "cache" / "stages").glob("*/*/entry.json"))) == 1  # the newest only
+
+
+def test_the_stages_after_the_embedding_are_keyed_by_the_vectors(tmp_path, corpus):
+    stage = Stage()
+    for name, vectors in (("first", "sha of float32 vectors"), ("same vectors", "sha of float32 vectors"),
+                          ("other device", "sha of bfloat16 vectors")):
+        run, cache = _begin(tmp_path, name, corpus)
+        cache.cached("prepare", lambda: Stage()(run))
+        cache.advance("embed", [vectors])
+        cache.cached("topics", lambda: stage(run))
+    assert stage.calls == 2
+
+
+def test_a_stage_met_out_of_order_is_computed_and_breaks_the_chain(tmp_path, corpus):
+    # A notebook cell run again in JupyterLab: what it is given in memory may be of another state.
+    stage = Stage()
+    for name in ("first", "second"):
+        run, cache = _begin(tmp_path, name, corpus)
+        cache.cached("prepare", lambda: Stage()(run))
+        cache.cached("topics", lambda: stage(run))  # the embedding was skipped
+        cache.cached("coverage", lambda: stage(run))  # in order after topics, but the chain is broken
+    assert stage.calls == 4
+    outcomes = [r["outcome"] for r in run.load_json("stage_cache")]
+    assert outcomes[0] == "restored" and all(o.startswith("computed, not stored: met out of") for o in outcomes[1:])
+
+
+def test_a_later_notebook_s_parameters_switch_the_cache_off(tmp_path, corpus):
+    stage = Stage()
+    for name in ("first", "second"):
+        run, cache = _begin(tmp_path, name, corpus)
+        cache.cached("prepare", lambda: Stage()(run))
+        StageCache(run, _params(tmp_path, corpus, stage_cache=False)).advance("embed", ["vectors"])
+        StageCache(run).cached("topics", lambda: stage(run))
+    assert stage.calls == 2
+
+
+def test_a_corpus_changed_while_loading_is_not_stored(tmp_path, corpus):
+    run, cache = _begin(tmp_path, "first", corpus)
+    cache.cached("prepare", lambda: Stage()(run), still_valid=lambda: False)
+    assert run.load_json("stage_cache")[0]["outcome"] == "computed, not stored: its input changed while it ran"
+    assert not list((tmp_path / "cache" / "stages").glob("*/*/entry.json"))
+
+
+def test_a_result_holding_a_path_in_the_run_folder_is_not_stored(tmp_path, corpus):
+    run, cache = _begin(tmp_path, "first", corpus)
+    cache.cached("prepare", lambda: {"table": run.root / "tables" / "lines.csv"})
+    assert run.load_json("stage_cache")[0]["outcome"] == "computed, not stored: its result names this run's folder"
 
 
 def test_the_code_fingerprint_covers_the_package_and_the_environment():

@@ -85,10 +85,12 @@ def test_tables_are_byte_identical_across_runs(two_runs):
 def test_the_manifest_says_which_stages_were_restored(two_runs):
     outcomes = [[r["outcome"] for r in json.loads((run / "manifest.json").read_text("utf-8"))["stage_cache"]]
                 for run in two_runs]
-    stages = ["prepare", "topics", "coverage", "separate", "topic views", "actors and claims", "shared passages",
-              "shared quotations"]
+    stages = ["prepare", "embed", "topics", "coverage", "separate", "topic views", "actors and claims",
+              "shared passages", "shared quotations"]
     assert [r["stage"] for r in json.loads((two_runs[2] / "manifest.json").read_text("utf-8"))["stage_cache"]] == stages
-    assert outcomes == [["computed, stored"] * 8, ["computed (off)"] * 8, ["restored"] * 8]
+    embed = "keyed by its result"  # by its vectors' hashes: the embedding cache holds them
+    assert outcomes == [["computed, stored", embed, *["computed, stored"] * 7], ["computed (off)", embed,
+                        *["computed (off)"] * 7], ["restored", embed, *["restored"] * 7]]
     restored = two_runs[2]
     assert (restored / "report.html").stat().st_size > 0.5 * (two_runs[0] / "report.html").stat().st_size
     for figure in ("topic_sizes", "paragraph_map", "actors", "claims_troops"):

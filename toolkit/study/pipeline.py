@@ -28,6 +28,7 @@ engines write the same tables.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +92,12 @@ def prepare_corpus(p: dict, run: RunFolder, engine) -> dict:
     stored before.
     """
     plan = load.plan_partitions(p["corpus"], p["partition_size"])
-    stages = StageCache.begin(run, p, {path for partition in plan for path, _ in partition.units})
-    return stages.cached("prepare", functools.partial(_prepare_corpus, p, run, engine, plan), result_parameters(p))
+    files = {path for partition in plan for path, _ in partition.units}
+    stages = StageCache.begin(run, p, files)
+    first = stages.key
+    # A corpus still being written (a live scrape) is computed, not stored under its old content.
+    return stages.cached("prepare", functools.partial(_prepare_corpus, p, run, engine, plan), result_parameters(p),
+                         still_valid=lambda: StageCache.first_key(p, files) == first)
 
 
 def _prepare_corpus(p: dict, run: RunFolder, engine, plan: list[load.Partition]) -> dict:
@@ -176,6 +181,9 @@ def embed_corpus(p: dict, run: RunFolder, engine) -> dict:
     texts unique within their partition, cache hits and newly computed vectors."""
     stats = engine.map(_embed_task, partitions(run), desc="embed", backend=p["embedding_backend"], cache_dir=p["cache_dir"],
                        host_threads=engine.host_threads)
+    # The stages after this one are keyed by the vectors themselves (another device, precision
+    # or model file gives other vectors, hence other keys), not by the settings that made them.
+    StageCache(run, p).advance("embed", [s["sha256"] for s in stats])
     return {k: int(sum(s[k] for s in stats)) for k in ("texts", "unique", "cached", "computed")}
 
 
@@ -204,7 +212,8 @@ def _embed_task(part: Part, backend: str, cache_dir: str | None, host_threads) -
     texts = part.run.load_part("segments", part.index, columns=["text"])["text"].tolist()
     vectors, stats = embed.embed_texts(texts, embedder, cache)
     part.run.save_part_array(vectors, "embeddings", part.index)
-    return stats
+    vectors = np.ascontiguousarray(vectors)
+    return {**stats, "sha256": hashlib.sha256(f"{vectors.dtype}{vectors.shape}".encode() + vectors.tobytes()).hexdigest()}
 
 
 def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False) -> dict:
@@ -218,7 +227,7 @@ def fit_topics(p: dict, run: RunFolder, engine, embedder, verbose: bool = False)
     frames (``topics.topics_over_time``/``topics_per_outlet``) for the views. Restored from
     the stage cache when stored before from the same chain (``stage_cache``).
     """
-    return StageCache(run).cached("topics", functools.partial(_fit_topics, p, run, engine, embedder, verbose),
+    return StageCache(run, p).cached("topics", functools.partial(_fit_topics, p, run, engine, embedder, verbose),
                                   result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
 
 
@@ -320,7 +329,7 @@ def find_coverage(p: dict, fitted: dict, embedder, cache, run: RunFolder | None 
     dominant coverage, or a mixed collection with none. With ``run``, restored from the stage
     cache when stored before from the same chain."""
     if run is not None:  # restored from the stage cache when stored before from the same chain
-        return StageCache(run).cached("coverage", functools.partial(find_coverage, p, fitted, embedder, cache),
+        return StageCache(run, p).cached("coverage", functools.partial(find_coverage, p, fitted, embedder, cache),
                                       result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
     if p["focus"]:
         return coverage.Coverage.given(p["focus"], embed.embed_texts([p["focus"]], embedder, cache)[0][0])
@@ -347,7 +356,7 @@ def draw_topic_views(p: dict, run: RunFolder, fitted: dict, coords: np.ndarray, 
         interactive.save_views(views, skipped, run.work("views"))
         return views, skipped
 
-    return StageCache(run).cached("topic views", draw, result_parameters(p), np.asarray(coords).tobytes(),
+    return StageCache(run, p).cached("topic views", draw, result_parameters(p), np.asarray(coords).tobytes(),
                                   np.asarray(on_map).tobytes())
 
 
@@ -362,7 +371,7 @@ def separate_corpus(p: dict, run: RunFolder, engine, focus_vector: np.ndarray | 
     from the stage cache when stored before from the same chain (``stage_cache``)."""
     arguments = (result_parameters(p), None if focus_vector is None else np.asarray(focus_vector).tobytes(),
                  None if profile_sample is None else np.asarray(profile_sample).tobytes())
-    return StageCache(run).cached("separate", functools.partial(_separate_corpus, p, run, engine, focus_vector, fitted,
+    return StageCache(run, p).cached("separate", functools.partial(_separate_corpus, p, run, engine, focus_vector, fitted,
                                                                 profile_sample), *arguments)
 
 

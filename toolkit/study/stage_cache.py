@@ -7,16 +7,28 @@ and claims``, ``shared passages``, ``shared quotations`` (``toolkit.study.findin
 The embedding has its own cache (``toolkit.model.embed.EmbeddingCache``); the figures and the
 report are drawn in every run.
 
-A run's stages form a chain (``work/lineage.json``): each cached stage's key is a SHA-256 of
+A run's stages form a chain (``work/lineage.json``), in ``STAGE_ORDER``: each cached stage's
+key is a SHA-256 of
 
-- the code: every file of the installed ``toolkit`` package, the name and version of every
-  installed distribution, the Python version and the machine type (``code_fingerprint``);
 - the key of the stage before it in this run; for the first stage (``prepare``) the corpus
   instead: its resolved path, each input file's path, size and content hash, the parameters
   that change results (all but where the run writes, which engine runs it — both engines write
-  the same tables, ``tests/test_engine.py`` — and what only the report reads) and the content
-  of the chrome patterns file;
-- the stage's name and the arguments of its own (the focus vector, the embedder's cache key).
+  the same tables, ``tests/test_engine.py`` — and what only the report reads), the content of
+  the chrome patterns file, and the code (``code_fingerprint``: every file of the installed
+  ``toolkit`` package, the name and version of every installed distribution, the Python
+  version and the machine type);
+- the code again, as the process running the stage sees it (each notebook runs in a kernel of
+  its own);
+- the stage's name and the arguments of its own (the parameters, the focus vector, the
+  embedder's cache key). The embedding is not cached here (the embedding cache holds the
+  vectors) but extends the chain by the SHA-256 of every partition's vectors, so the stages
+  after it are keyed by the vectors themselves: another device, precision or model file gives
+  other keys.
+
+A stage met out of that order (a notebook cell run again in JupyterLab, a driver called on its
+own) is computed and breaks the chain: nothing more is restored or stored until notebook 1
+starts a new one, since what such a cell is given in memory may come from another state of the
+run.
 
 So a key names everything a stage's output depends on, and the next key is derived from it:
 change a parameter, a corpus file or the code and every stage from there on is computed anew;
@@ -50,7 +62,7 @@ import stat
 import sys
 import tempfile
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Callable
 
 from .workspace import RunFolder
@@ -129,13 +141,22 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+class _NamesTheRunFolder(pickle.PicklingError):
+    """A result holds a path inside this run's folder: restored into another run, it would point there."""
+
+
 class _Pickler(pickle.Pickler):
-    def __init__(self, file, embedder):
+    def __init__(self, file, embedder, root: Path):
         super().__init__(file, protocol=5)
         self.embedder = embedder
+        self.root = str(root)
 
     def persistent_id(self, obj):
-        return _EMBEDDER if self.embedder is not None and obj is self.embedder else None
+        if self.embedder is not None and obj is self.embedder:
+            return _EMBEDDER
+        if isinstance(obj, PurePath) and (str(obj) + os.sep).startswith(self.root + os.sep):
+            raise _NamesTheRunFolder(str(obj))
+        return None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -149,45 +170,94 @@ class _Unpickler(pickle.Unpickler):
         return self.embedder
 
 
+#: The stages in the order a run meets them; each continues the chain only after the one
+#: before it (``embed`` is keyed by the vectors, not cached: the embedding cache holds them).
+STAGE_ORDER = ("prepare", "embed", "topics", "coverage", "separate", "topic views", "actors and claims",
+               "shared passages", "shared quotations")
+_AFTER = dict(zip(STAGE_ORDER[1:], STAGE_ORDER))
+
+
 class StageCache:
     """The stage cache of one run folder (see the module docstring).
 
     ``StageCache.begin(run, p, corpus_files)`` starts a run's chain (notebook 1);
-    ``StageCache(run)`` continues it in a later notebook. ``cached(name, compute, *arguments)``
-    returns ``compute()``'s value, restored when this key was stored before.
+    ``StageCache(run, p)`` continues it in a later notebook (``p``: that notebook's parameters,
+    whose ``stage_cache`` and ``cache_dir`` then apply; without, the chain's). ``cached(name,
+    compute, *arguments)`` returns ``compute()``'s value, restored when this key was stored
+    before; ``advance(name, *arguments)`` only extends the chain.
+
+    A stage met out of ``STAGE_ORDER`` (a notebook cell run again in JupyterLab, or on its own)
+    is computed and breaks the chain: nothing is restored or stored until the next ``begin``,
+    since what such a cell is given in memory may come from another state of the run.
     """
 
-    def __init__(self, run: RunFolder, max_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(self, run: RunFolder, p: dict | None = None, max_bytes: int = DEFAULT_MAX_BYTES):
         self.run = run
         self.max_bytes = max_bytes
-        lineage = run.load_json("lineage") or {}
-        self.key = lineage.get("key")
-        self.folder = Path(lineage["cache_dir"]) / "stages" if lineage.get("cache_dir") else None
+        self.lineage = run.load_json("lineage") or {}
+        if p is not None and self.lineage.get("key"):
+            cache_dir = p["cache_dir"] if p.get("stage_cache", True) and p.get("cache_dir") else None
+            if cache_dir != self.lineage.get("cache_dir"):
+                self.lineage["cache_dir"] = cache_dir
+                run.save_json(self.lineage, "lineage")
+        self.key = self.lineage.get("key")
+        self.folder = Path(self.lineage["cache_dir"]) / "stages" if self.lineage.get("cache_dir") else None
 
     @classmethod
     def begin(cls, run: RunFolder, p: dict, corpus_files) -> "StageCache":
         """The chain's first key, from the code, the corpus, the parameters and the patterns."""
-        parameters = result_parameters(p)
-        patterns = corpus_fingerprint([p["patterns"]]) if p.get("patterns") else None
-        key = _digest("run", code_fingerprint(), corpus_fingerprint(corpus_files), parameters, patterns)
         enabled = p.get("stage_cache", True) and p.get("cache_dir")
-        run.save_json({"key": key, "cache_dir": p["cache_dir"] if enabled else None}, "lineage")
+        run.save_json({"key": cls.first_key(p, corpus_files), "stage": None,
+                       "cache_dir": p["cache_dir"] if enabled else None}, "lineage")
         run.save_json([], "stage_cache")
         return cls(run)
+
+    @staticmethod
+    def first_key(p: dict, corpus_files) -> str:
+        patterns = corpus_fingerprint([p["patterns"]]) if p.get("patterns") else None
+        return _digest("run", code_fingerprint(), corpus_fingerprint(corpus_files), result_parameters(p), patterns)
 
     @property
     def enabled(self) -> bool:
         return self.folder is not None and self.key is not None
 
-    def cached(self, name: str, compute: Callable[[], Any], *arguments, embedder=None) -> Any:
+    def _key(self, name: str, arguments) -> str | None:
+        """This stage's key; None when the chain is broken or the stage is met out of order
+        (the chain is then broken for the stages after it)."""
+        if self.key is None:
+            return None
+        if self.lineage.get("stage") != _AFTER.get(name):
+            self.run.save_json({**self.lineage, "key": None, "broken_at": name}, "lineage")
+            self.lineage = self.run.load_json("lineage")
+            self.key = None
+            return None
+        # The code this process runs is in every key: notebooks run in kernels of their own.
+        return _digest(name, self.key, code_fingerprint(), [a.hex() if isinstance(a, bytes) else a for a in arguments])
+
+    def advance(self, name: str, *arguments) -> None:
+        """Extend the chain by ``arguments`` (what the stage made, such as its vectors' hashes)."""
+        started = time.perf_counter()
+        key = self._key(name, arguments)
+        if key is not None:
+            self._advance(key, name, "keyed by its result", started)
+
+    def cached(self, name: str, compute: Callable[[], Any], *arguments, embedder=None,
+               still_valid: Callable[[], bool] | None = None) -> Any:
         """``compute()``, or what it returned and wrote when this stage last ran from the same
         key. ``arguments``: what the stage depends on besides the chain (JSON-able or bytes);
         ``embedder``: an object the result may hold that is not stored (this process's own is
-        put back)."""
-        if self.key is None:  # a run folder made without a chain (by hand, by an older run)
-            return compute()
-        key = _digest(name, self.key, [a.hex() if isinstance(a, bytes) else a for a in arguments])
+        put back); ``still_valid``: asked after computing, False when the inputs changed while
+        the stage ran (nothing is stored then)."""
         started = time.perf_counter()
+        had_chain = self.key is not None
+        key = self._key(name, arguments)
+        if key is None:  # no chain (a folder made by hand, by an older run), or out of order
+            result = compute()
+            if had_chain or self.lineage.get("broken_at"):
+                self._record(name, "computed, not stored: met out of the run's order "
+                                   f"(after {self.lineage.get('stage')!r}), so nothing is restored or stored "
+                                   "until notebook 1 runs again", started)
+            return result
         if self.enabled:
             result, found = self._restore(key, embedder)
             if found:
@@ -195,7 +265,12 @@ class StageCache:
                 return result
         before, since = _snapshot(self.run.root), time.time_ns()
         result = compute()
-        outcome = self._store(key, name, result, before, since, embedder) if self.enabled else "computed (off)"
+        if not self.enabled:
+            outcome = "computed (off)"
+        elif still_valid is not None and not still_valid():
+            outcome = "computed, not stored: its input changed while it ran"
+        else:
+            outcome = self._store(key, name, result, before, since, embedder)
         self._advance(key, name, outcome, started)
         return result
 
@@ -211,15 +286,24 @@ class StageCache:
             record = json.loads((entry / "entry.json").read_text("utf-8"))
             with open(entry / "result.pickle", "rb") as f:
                 result = _Unpickler(f, embedder).load()
-            for rel in record["files"]:
-                target = self.run.root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(entry / "files" / rel, target)  # a copy: later stages rewrite files in place
-        except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            files = [(entry / "files" / rel, self.run.root / rel) for rel in record["files"]]
+            if not all(source.is_file() for source, _ in files):
+                raise FileNotFoundError("an entry's file is missing")
+        except (OSError, ValueError, KeyError, TypeError, pickle.UnpicklingError, EOFError, AttributeError,
+                ImportError):
             # unreadable (a file lost, a class changed since): removed, computed and stored afresh
             shutil.rmtree(entry, ignore_errors=True)
             return None, False
-        os.utime(entry / "entry.json")  # recently used
+        try:
+            for source, target in files:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)  # a copy: later stages rewrite files in place
+        except OSError:  # the entry removed meanwhile by another run's trim, or this run's disk full
+            return None, False
+        try:
+            os.utime(entry / "entry.json")  # recently used
+        except OSError:
+            pass
         return result, True
 
     def _store(self, key: str, name: str, result, before: dict, since: int, embedder) -> str:
@@ -228,7 +312,9 @@ class StageCache:
                          if before.get(rel) != (size, mtime) or mtime >= since)
         buffer = io.BytesIO()
         try:
-            _Pickler(buffer, embedder).dump(result)
+            _Pickler(buffer, embedder, root).dump(result)
+        except _NamesTheRunFolder:
+            return "computed, not stored: its result names this run's folder"
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             return f"computed, not stored: its result cannot be pickled ({exc})"
         if str(root).encode() in buffer.getvalue():
@@ -280,10 +366,13 @@ class StageCache:
 
     def _advance(self, key: str, name: str, outcome: str, started: float) -> None:
         self.key = key
-        lineage = self.run.load_json("lineage") or {}
-        self.run.save_json({**lineage, "key": key}, "lineage")
+        self.lineage = {**(self.run.load_json("lineage") or {}), "key": key, "stage": name}
+        self.run.save_json(self.lineage, "lineage")
+        self._record(name, outcome, started, key)
+
+    def _record(self, name: str, outcome: str, started: float, key: str | None = None) -> None:
         record = self.run.load_json("stage_cache", default=[])
-        record.append({"stage": name, "key": key[:16], "outcome": outcome,
+        record.append({"stage": name, "key": key[:16] if key else "", "outcome": outcome,
                        "seconds": round(time.perf_counter() - started, 3)})
         self.run.save_json(record, "stage_cache")
 
