@@ -328,9 +328,13 @@ def find_coverage(p: dict, fitted: dict, embedder, cache, run: RunFolder | None 
     one, what the corpus shows (``coverage.CoverageFinder`` on the topic model's sample): a
     dominant coverage, or a mixed collection with none. With ``run``, restored from the stage
     cache when stored before from the same chain."""
-    if run is not None:  # restored from the stage cache when stored before from the same chain
-        return StageCache(run, p).cached("coverage", functools.partial(find_coverage, p, fitted, embedder, cache),
-                                      result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
+    if run is None:
+        return _find_coverage(p, fitted, embedder, cache)
+    return StageCache(run, p).cached("coverage", functools.partial(_find_coverage, p, fitted, embedder, cache),
+                                     result_parameters(p), getattr(embedder, "cache_key", None), embedder=embedder)
+
+
+def _find_coverage(p: dict, fitted: dict, embedder, cache) -> coverage.Coverage:
     if p["focus"]:
         return coverage.Coverage.given(p["focus"], embed.embed_texts([p["focus"]], embedder, cache)[0][0])
     finder = coverage.CoverageFinder(random_state=p["seed"]).fit(

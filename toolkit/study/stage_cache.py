@@ -249,11 +249,10 @@ class StageCache:
         put back); ``still_valid``: asked after computing, False when the inputs changed while
         the stage ran (nothing is stored then)."""
         started = time.perf_counter()
-        had_chain = self.key is not None
         key = self._key(name, arguments)
         if key is None:  # no chain (a folder made by hand, by an older run), or out of order
             result = compute()
-            if had_chain or self.lineage.get("broken_at"):
+            if self.lineage.get("broken_at"):
                 self._record(name, "computed, not stored: met out of the run's order "
                                    f"(after {self.lineage.get('stage')!r}), so nothing is restored or stored "
                                    "until notebook 1 runs again", started)
@@ -317,6 +316,7 @@ class StageCache:
             return "computed, not stored: its result names this run's folder"
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             return f"computed, not stored: its result cannot be pickled ({exc})"
+        # The hook above sees Path objects (pickled as their parts); this sees the folder as a str.
         if str(root).encode() in buffer.getvalue():
             return "computed, not stored: its result names this run's folder"
         entry = self._entry(key)
