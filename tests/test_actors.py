@@ -355,3 +355,45 @@ def test_a_short_acronym_matches_only_as_written_and_a_name_stops_at_a_quotation
     persons = set(mentions.query("kind == 'person'")["surface"])
     assert "أم محمد" in persons and not any("أرملة" in p for p in persons)
     assert "جو بايدن" in persons  # one quoted word is still a name word
+
+
+def test_a_father_s_name_that_is_also_a_word_stands_between_two_names():
+    lines = frame({"a.txt": [
+        "وبدأ الحفل بكلمة لمدير العلاقات العامة نايف جابر البرقاني.",
+        "وكان الجابر حاضرا في الحفل.",  # the corpus writes جابر with the article: a word of its own
+        "وعاد الوفد يوم الخميس إلى الرياض.",
+        "وصل محمد يوم الخميس إلى جدة.",  # يوم between a given name and an ال-word that is a word
+        "ويصادف الخميس عطلة.",
+    ]})
+    persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
+    assert "نايف جابر البرقاني" in persons
+    assert not any("يوم" in p for p in persons)
+
+
+def test_a_family_name_the_corpus_also_writes_with_the_article_after_a_given_name():
+    # مجرشي stands right after a given name in most of its occurrences: a family name, though
+    # the corpus also writes المجرشي (which alone would make it a common word).
+    lines = frame({"a.txt": [
+        "أنهى نادي التعاون انتقال المهاجم محمد مجرشي من النادي الأهلي.",
+        "وقال محمد مجرشي إنه سعيد بالانتقال.",
+        "وأشاد المدرب بالمجرشي بعد التدريب.",
+        "وتحدث عن الحرب طويلا.", "وقال محمد حرب إن الحرب انتهت.", "واستمرت الحرب عاما.",
+    ]})
+    persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
+    assert "محمد مجرشي" in persons
+    assert "محمد حرب" not in persons  # حرب: after a given name in one of its four occurrences
+
+
+def test_a_kunya_gives_no_surname_to_the_name_inside_it():
+    lines = frame({"a.txt": ["وقالت أم خالد إنها انتظرت طويلا.", "وأضافت أم خالد أن الأسعار ارتفعت.",
+                             "وروت أم خالد قصتها."],
+                   "b.txt": ["ووصل خالد إلى المطار."]})
+    mentions = ActorExtractor().fit(lines).mentions_
+    assert not ((mentions["name"] == "أم خالد") & (mentions["surface"] == "خالد")).any()
+
+
+def test_ali_opens_a_name_whose_family_name_is_a_word_too():
+    lines = frame({"a.txt": ["ثم ألقى رئيس البلدية علي الرفاعي كلمة هنأ فيها الموظفين.",
+                             "وفاز رفاعي آخر بالجائزة."]})  # رفاعي is a word of the corpus too
+    persons = set(ActorExtractor().fit(lines).mentions_.query("kind == 'person'")["surface"])
+    assert "علي الرفاعي" in persons

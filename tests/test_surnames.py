@@ -46,7 +46,7 @@ def test_two_men_of_one_family_in_one_article_leave_the_family_name_alone():
 
 def test_another_of_the_family_a_participle_and_a_quoted_name_are_not_him():
     lines = AID[:1] + [
-        "وقال الشاب حمزة الصباغ إنه تطوع في القافلة.",          # a given name before it: another man
+        "وقال الشاب فراس الصباغ إنه تطوع في القافلة.",          # a given name no list has before it: another man
         "وشكر الحضور المحتفى به على جهوده.",                    # a participle with its object
         "وأعلنت «الصباغ» للتجارة عن نتائجها المالية.",             # a company, in quotation marks
         "وأمّ المصلين في مسجد الصباغ بن علي إمام المسجد.",          # the first word of another's name

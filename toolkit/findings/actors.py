@@ -39,7 +39,7 @@ from ..corpus.normalize import normalize_arabic
 from ..resources import RESOURCES
 from ..schema import ACTOR_MENTIONS, ACTORS
 from .names import CorpusWords, NameContexts, NameWords, PatternReader, Trie, WordStatistics
-from .surnames import DocumentSurnames
+from .surnames import DocumentSurnames, family_name
 from .words import mention_surface
 
 KINDS = ("person", "institution", "place")
@@ -242,6 +242,9 @@ class ActorExtractor:
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
+        # the words after which a family name is counted (``NameWords.mostly_after_given``)
+        self._given_openers = frozenset(w[0] for key in ("given_names", "word_given_names")
+                                        for w in self._pats[key] if len(w) == 1) | {"علي"}
         return self
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
@@ -261,8 +264,15 @@ class ActorExtractor:
     def word_statistics(self, corpus: CorpusWords) -> WordStatistics:
         """A partition's words, and its counts of the phrases a name may be made of (judged on
         the partition's words: at least every phrase the whole corpus will ask about)."""
-        stats = corpus.word_sets()
-        stats.phrases = corpus.count_phrases(self.max_name_words, self._name_words(stats).may_name)
+        stats = corpus.word_sets(self._given_openers)
+        may_name = self._name_words(stats).may_name
+        stats.phrases = corpus.count_phrases(self.max_name_words, may_name)
+        # A pair of a given name and the word after it is counted whatever the word (the whole
+        # corpus may take it for a family name, ``NameWords.mostly_after_given``): the pairs the
+        # phrases above left out are added, so that every partitioning counts each pair once.
+        for pair, n in stats.given_pairs.items():
+            if not (may_name(pair[0]) and may_name(pair[1])):
+                stats.phrases[pair] += n
         return stats
 
     def learn_words(self, parts: list[WordStatistics]) -> None:
@@ -270,7 +280,8 @@ class ActorExtractor:
         names = self._name_words(words)
         # Phrases counted because a partition's words allowed them, but not the corpus's, are
         # never asked for: dropped, so that what is sent to each task stays small.
-        words.phrases = names.phrases = Counter({k: n for k, n in words.phrases.items() if all(map(names.may_name, k))})
+        words.phrases = names.phrases = Counter({k: n for k, n in words.phrases.items()
+                                                 if all(map(names.may_name, k)) or k in words.given_pairs})
         self._names = names
         self._reader = PatternReader(self._pats, self._names)
 
@@ -547,8 +558,10 @@ class ActorExtractor:
         surnames: dict[str, set[int]] = defaultdict(set)
         for words, entry in list(trie.entries.items()):
             # ... and only when the word is not mostly used on its own (طلبا after a name once).
+            # (the family name as ``surnames.family_name`` reads it: none after بن/أبو/أم, and
+            # no given name: أم خالد names a mother, خالد alone is anybody)
             if entry in pattern_persons and len(words) >= 2 and len(words[-1]) >= 4 \
-                    and names.name_like(words[-1]) and \
+                    and names.name_like(words[-1]) and family_name(words, names) == words[-1] and \
                     names.phrases[words] >= self.min_pattern_share * names.phrases[words[-1:]]:
                 surnames[words[-1]].add(entry)
         for word, entries in surnames.items():

@@ -109,6 +109,9 @@ class WordStatistics:
     vocabulary: set = field(default_factory=set)
     phrases: Counter = field(default_factory=Counter)
     counts: Counter = field(default_factory=Counter)  # each written word's occurrences
+    # each word's occurrences right after a shipped given name, and those pairs' own counts
+    after_given: Counter = field(default_factory=Counter)
+    given_pairs: Counter = field(default_factory=Counter)
 
     @classmethod
     def merge(cls, parts) -> "WordStatistics":
@@ -118,6 +121,8 @@ class WordStatistics:
             merged.vocabulary |= part.vocabulary
             merged.phrases.update(part.phrases)
             merged.counts.update(part.counts)
+            merged.after_given.update(part.after_given)
+            merged.given_pairs.update(part.given_pairs)
         return merged
 
 
@@ -131,13 +136,19 @@ class CorpusWords:
                       for row in lines[["doc", "line", "start", "text"]].itertuples(index=False)]
         self.keys = [[merged_word(t.key) for t in toks] for _, _, _, toks in self.lines]
 
-    def word_sets(self) -> WordStatistics:
-        """These lines' written words and vocabulary (no phrases yet)."""
+    def word_sets(self, given: frozenset[str] | set[str] = frozenset()) -> WordStatistics:
+        """These lines' written words and vocabulary (no phrases yet), and which words stand
+        right after one of the ``given`` names (``after_given``, ``given_pairs``)."""
         stats = WordStatistics()
-        for keys in self.keys:
+        for keys, (_, _, _, toks) in zip(self.keys, self.lines):
             stats.counts.update(keys)
             stats.written.update(keys)
             stats.vocabulary.update(f for k in keys for f, _, _ in readings(k))
+            if given:
+                for i in [i for i, k in enumerate(keys[:-1]) if k in given]:
+                    if plain_gap(toks[i + 1].gap):
+                        stats.after_given[keys[i + 1]] += 1
+                        stats.given_pairs[(keys[i], keys[i + 1])] += 1
         return stats
 
     def _phrase_spans(self, max_words: int, opens=None, goes_on=None):
@@ -214,18 +225,33 @@ class NameWords:
             known = self._name_like[key] = self._is_name_like(key)
         return known
 
-    def _is_name_like(self, key: str) -> bool:
+    def _is_name_like(self, key: str, after_given: bool = True) -> bool:
         # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
         # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
         written, vocabulary = self.words.written, self.words.vocabulary
         if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in readings(key)[1:]):
             return False
-        # A given name stays a name word though the corpus also writes it with the article: in
-        # a large corpus every one of them is somebody's family name (المحمد، الخالد).
+        return self._plain_name_like(key) and (self._not_articled(key)
+                                               or (after_given and self.mostly_after_given(key)))
+
+    def _not_articled(self, key: str) -> bool:
+        # A word the corpus also writes with the article is a common word (الحرب), but a given
+        # name stays a name word: in a large corpus every one is somebody's family name (المحمد).
+        return "ال" + key not in self.words.vocabulary or key in self.shipped_given
+
+    def _plain_name_like(self, key: str) -> bool:
+        # (all but the question whether the corpus also writes the word with the article)
         return (len(key) >= 2 and not key.startswith("ال") and key not in self.stop and key not in self.special
-                and not self.is_verb(key)
-                and ("ال" + key not in vocabulary or key in self.shipped_given) and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
+                and not self.is_verb(key) and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
                 and not key.isascii())
+
+    def mostly_after_given(self, key: str) -> bool:
+        """Whether the corpus writes ``key`` right after a given name in at least
+        ``min_extend_ratio`` of its occurrences, twice or more: a family name the corpus also
+        writes with the article (مجرشي، المجرشي), which the article alone would make a common
+        word (حرب، الحرب: after a given name in few of its occurrences)."""
+        after = self.words.after_given[key]
+        return after >= 2 and after >= 0.5 * self.words.counts[key]
 
     def may_name(self, key: str) -> bool:
         """Whether ``key`` can be a word of a name ``take_name`` or ``take_name_before`` takes
@@ -239,7 +265,9 @@ class NameWords:
         return known
 
     def _can_be_name_word(self, key: str) -> bool:
-        if key in _COMPOUND_HEADS or key in _FUNCTION_WORD_FORMS or self.name_like(key):
+        # (name_like but for ``mostly_after_given``, a share that a part of the corpus may not
+        # show: the pairs it reads are counted apart, ``WordStatistics.given_pairs``)
+        if key in _COMPOUND_HEADS or key in _FUNCTION_WORD_FORMS or self._is_name_like(key, after_given=False):
             return True
         # later_name_word's own conditions, whatever the word before (after عبد any ال-word)
         return (key.startswith("ال") and len(key) >= 4 and key not in self.stop and key not in self.special
@@ -267,7 +295,9 @@ class NameWords:
         # A family name may be a given name with the article (خالد الفيصل، آل الحسين), and after
         # a given name an ال-word is the family name even when its bare form is a word of the
         # corpus (عزام بن محمد الدخيل، علي الرفاعي: in a large corpus most are).
-        return (previous in _COMPOUND_HEADS or previous in self.shipped_given or key[2:] not in self.words.vocabulary
+        # (علي, a function word's form too, is a given name where it opens a name)
+        return (previous in _COMPOUND_HEADS or previous in self.shipped_given or previous in _FUNCTION_WORD_FORMS
+                or key[2:] not in self.words.vocabulary
                 or key[2:] in self.shipped_given)
 
     def conjoined(self, key: str) -> bool:
@@ -342,12 +372,32 @@ class NameWords:
                           and not (kind_place and key.endswith(_NOT_PLACE_ENDINGS))))
             if ok and (words or after) and not key.startswith("ال") and self.inflected(key):
                 ok = False  # اسياس نزولا، بشار يبحثون: an accusative or a verb after the name
+            if not ok and not family and self._fathers_name(toks, keys, k, words, after):
+                ok = True  # نايف جابر البرقاني: جابر is a word (الجابر), but between the two names
             if not ok:
                 break
             family = family or (key.startswith("ال") and previous not in _COMPOUND_HEADS)
             words.append(k)
             k += 1
         return self._supported(words, keys)
+
+    def _fathers_name(self, toks, keys, k, words: list[int], after: str) -> bool:
+        """Whether token ``k`` is the middle of the common three-part name: a given name (one
+        not also an ordinary word), then the father's name, then a family name with the article
+        whose bare form is no word of the corpus (نايف جابر البرقاني، محمد سالم العتيبي). The
+        father's name is often an ordinary word too (جابر، سالم، سرور), which ``name_like``
+        refuses when the corpus writes it with the article; framed by two names it is a name."""
+        first = keys[words[0]] if len(words) == 1 else (after if not words else "")
+        key = keys[k]
+        if first not in self.shipped_given or k + 1 >= len(toks) or not plain_gap(toks[k + 1].gap):
+            return False
+        family = keys[k + 1]
+        if (len(key) < 3 or key.startswith(("ال", "و")) or key in self.stop or key in self.special
+                or self.is_verb(key) or self.verb_shaped(key) or self.possessive(toks[k].surface)
+                or key.isascii() or self.inflected(key)):
+            return False
+        return (len(family) >= 5 and self.later_name_word(family, key) and family[2:] not in self.words.vocabulary
+                and not family.endswith(_NOT_PLACE_ENDINGS) and family not in self.gaz_places)
 
     def _supported(self, words: list[int], keys: list[str]) -> list[int]:
         """A name shortened to the extent the corpus supports (a phrase that recurs as a
@@ -610,6 +660,13 @@ class PatternReader:
                 return form, cut, alef
         return None
 
+    def _a_word_itself(self, key: str, given: set[str]) -> bool:
+        """Whether ``key`` is a word of its own, not a proclitic before a given name: a given
+        name itself, a function word (لدينا is not ل + دينا) or a word the corpus also writes
+        with the article (كريم is not ك + ريم)."""
+        names = self.names
+        return key in given or key in names.word_given or key in names.stop or "ال" + key in names.words.vocabulary
+
     def untitled(self, toks, keys, given: set[str], given_reading: dict) -> None:
         """A given name (or أبو/ابن/أم before a name: ``_kunya``) and one or two name words after
         it. ``given_reading``: each distinct
@@ -618,7 +675,9 @@ class PatternReader:
         for i in range(len(toks) - 1):
             reading = given_reading.get(keys[i], False)
             if reading is False:
-                reading = given_reading[keys[i]] = next(((f, c, a) for f, c, a in readings(keys[i]) if f in given), None)
+                reading = given_reading[keys[i]] = next(((f, c, a) for f, c, a in readings(keys[i])
+                                                         if f in given and not (c and self._a_word_itself(keys[i], given))),
+                                                        None)
             if reading is None and keys[i].endswith(("ابن", "ابو", "ام")):  # (a cheap test first)
                 reading = self._kunya(toks, keys, i, given)
             if reading is None:

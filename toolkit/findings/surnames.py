@@ -44,7 +44,7 @@ class DocumentSurnames:
     the corpus's words once (``family_name``; the tasks that read mentions get this table, not
     the word statistics); ``given``: the words that open persons' names (the shipped given
     names, those the corpus's titled names teach, the first words of its known persons');
-    ``kin``: per family name, the name words the corpus writes right before it (حمزة الراوي:
+    ``kin``: per family name, the name words the corpus writes right before it (فراس الراوي:
     another man of the family, whose given name no list has); ``titles``: one-word titles
     (الأمير، الشيخ), before which a name word and the family name are another's full name."""
 
