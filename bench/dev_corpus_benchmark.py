@@ -68,7 +68,8 @@ def main() -> int:
     out, cache = Path(args.out), Path(args.out + "-cache")
     if cache.exists() and not args.keep_cache:
         shutil.rmtree(cache)
-    cold = run_once(Path(args.corpus), out, cache, "cold (empty embedding cache)")
+    cold = run_once(Path(args.corpus), out, cache, "first run (embedding and stage caches kept)" if args.keep_cache
+                    else "cold (empty caches)")
     if args.no_stage_cache:
         rerun = run_once(Path(args.corpus), out, cache, "rerun (embeddings from cache, every stage computed)",
                          "--no-stage-cache")

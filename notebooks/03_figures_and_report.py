@@ -60,7 +60,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from toolkit.findings import actors, framing, quotations
-from toolkit.study import findings_stages, figures, interactive
+from toolkit.study import figure_cache, findings_stages, figures, interactive
 from toolkit.study.engine import open_engine
 from toolkit.study.params import from_namespace
 from toolkit.study.pipeline import focus_embedder
@@ -93,6 +93,8 @@ by_source = documents["source"].ne("").all()
 # Figures name a document by its number and title, not its file name; an outlet by its name.
 doc_names = pd.Series({d: f"D{links.number[d]} " + " ".join(links.titles[d].split()[:5]) for d in documents["doc"]})
 row_names = actors.outlets(documents) if by_source else doc_names  # the rows of the "by outlet" figures
+# A figure drawn before from the same tables and code is copied (toolkit/study/figure_cache.py).
+figure_cache.keep_in(Path(p["cache_dir"]) / "figures" if p["stage_cache"] and p["cache_dir"] else None)
 with run.stage("figures"):
     figure_paths = {
         "composition": figures.composition(line_labels, run.figure("composition.png"), names=doc_names),
@@ -545,6 +547,7 @@ display(HTML(source_lines_html(labelled_lines, links, linked)))
 
 # %%
 display(HTML(html_table(pd.DataFrame(run.load_json("timings", [])))))
+figure_cache.record(run)
 stage_cache = pd.DataFrame(run.load_json("stage_cache", []))
 if len(stage_cache):
     restored = stage_cache["outcome"].eq("restored")

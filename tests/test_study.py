@@ -86,15 +86,21 @@ def test_the_manifest_says_which_stages_were_restored(two_runs):
     outcomes = [[r["outcome"] for r in json.loads((run / "manifest.json").read_text("utf-8"))["stage_cache"]]
                 for run in two_runs]
     stages = ["prepare", "embed", "topics", "coverage", "separate", "topic views", "actors and claims",
-              "shared passages", "shared quotations"]
+              "shared passages", "shared quotations", "figures"]
     assert [r["stage"] for r in json.loads((two_runs[2] / "manifest.json").read_text("utf-8"))["stage_cache"]] == stages
     embed = "keyed by its result"  # by its vectors' hashes: the embedding cache holds them
-    assert outcomes == [["computed, stored", embed, *["computed, stored"] * 7], ["computed (off)", embed,
-                        *["computed (off)"] * 7], ["restored", embed, *["restored"] * 7]]
+    assert outcomes == [["computed, stored", embed, *["computed, stored"] * 8], ["computed (off)", embed,
+                        *["computed (off)"] * 8], ["restored", embed, *["restored"] * 8]]
     restored = two_runs[2]
     assert (restored / "report.html").stat().st_size > 0.5 * (two_runs[0] / "report.html").stat().st_size
     for figure in ("topic_sizes", "paragraph_map", "actors", "claims_troops"):
         assert (restored / "figures" / f"{figure}.png").stat().st_size > 5000, figure
+    # Every figure copied from the figure cache is the figure drawn (and the one drawn again).
+    drawn = sorted(f.name for f in (two_runs[0] / "figures").glob("*.png"))
+    for other in two_runs[1:]:
+        assert drawn == sorted(f.name for f in (other / "figures").glob("*.png"))
+        for name in drawn:
+            assert (other / "figures" / name).read_bytes() == (two_runs[0] / "figures" / name).read_bytes(), name
 
 
 def test_scores_meet_the_study_bar(two_runs):

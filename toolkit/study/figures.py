@@ -7,9 +7,11 @@ as a pinned PyPI package (``fontpkg-noto-sans-arabic``) so that every machine dr
 glyphs; DejaVu Sans (bundled with matplotlib) is the fallback for Latin and digits.
 
 Each function takes tables from the run, draws one figure, saves it as PNG and returns the
-path. The PNG carries a short description of what the figure shows (its ``Description`` text
-chunk, read back by :func:`alt_text`), which the report uses as the image's alt text: it is
-computed from the same table as the figure, so it travels with the file and cannot drift.
+path; a run that keeps its figures (``figure_cache``) copies the PNG of a call drawn before
+from the same tables and code. The PNG carries a short description of what the figure shows
+(its ``Description`` text chunk, read back by :func:`alt_text`), which the report uses as the
+image's alt text: it is computed from the same table as the figure, so it travels with the
+file and cannot drift.
 Contracts in: the public tables (``schema.LINE_LABELS``, ``schema.TOPICS``) and the
 segment/topic tables.
 """
@@ -28,6 +30,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from ..schema import LABELS  # noqa: E402
+from .figure_cache import drawn_once  # noqa: E402
 
 LABEL_COLORS = {
     "core": "#2b8a3e", "insert": "#d9480f", "related": "#1c7ed6",
@@ -103,6 +106,7 @@ def _stacked_by_label(ax, table: pd.DataFrame) -> None:
         left += table[label].to_numpy()
 
 
+@drawn_once
 def composition(line_labels: pd.DataFrame, path: Path, top_n: int = 40, names: pd.Series | None = None) -> Path:
     """Per-document composition: stacked bars of lines by label (the ``top_n`` documents with
     the most lines set aside when the corpus is larger); ``names`` maps a doc to the row's
@@ -127,6 +131,7 @@ def composition(line_labels: pd.DataFrame, path: Path, top_n: int = 40, names: p
     return _save(fig, path, alt)
 
 
+@drawn_once
 def topic_sizes(topics_table: pd.DataFrame, path: Path, n_words: int = 5, top_n: int = 30) -> Path:
     """Topic sizes, each bar labelled with its Arabic top words, coloured by focus share.
 
@@ -158,6 +163,7 @@ def topic_sizes(topics_table: pd.DataFrame, path: Path, n_words: int = 5, top_n:
     return _save(fig, path, alt)
 
 
+@drawn_once
 def topic_document_heatmap(topic_doc: pd.DataFrame, topic_labels: dict[int, str], path: Path,
                            top_docs: int = 40, top_topics: int = 30, by: str = "doc") -> Path:
     """Paragraph counts per topic (rows) and document or outlet (columns, ``by``)."""
@@ -180,6 +186,7 @@ def topic_document_heatmap(topic_doc: pd.DataFrame, topic_labels: dict[int, str]
     return _save(fig, path, alt)
 
 
+@drawn_once
 def paragraph_map(coords: np.ndarray, labels: pd.Series, path: Path) -> Path:
     """2-D map of the paragraphs (UMAP of their embeddings), coloured by label."""
     _ensure_fonts()
@@ -197,6 +204,7 @@ def paragraph_map(coords: np.ndarray, labels: pd.Series, path: Path) -> Path:
     return _save(fig, path, alt)
 
 
+@drawn_once
 def confusion(matrix: pd.DataFrame, path: Path) -> Path:
     """Confusion matrix: hand labels (rows) against predicted labels (columns)."""
     _ensure_fonts()
@@ -215,6 +223,7 @@ def confusion(matrix: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path, alt)
 
 
+@drawn_once
 def by_outlet(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_n: int = 25) -> Path | None:
     """Lines by label for each outlet (documents' ``source``); None when no source is known."""
     _ensure_fonts()
@@ -237,6 +246,7 @@ def by_outlet(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, to
     return _save(fig, path, alt)
 
 
+@drawn_once
 def by_day(line_labels: pd.DataFrame, documents: pd.DataFrame, path: Path, top_sources: int = 8) -> Path | None:
     """Core lines per day, per outlet (the largest ``top_sources``); None without dates."""
     _ensure_fonts()
@@ -280,6 +290,7 @@ def _heatmap(matrix: pd.DataFrame, path: Path, title: str, empty: str, xlabel: s
     return _save(fig, path, alt)
 
 
+@drawn_once
 def actor_heatmap(matrix: pd.DataFrame, path: Path, column_label: str = "outlet", total: int | None = None) -> Path:
     """Mentions of the most named actors (rows) per outlet or document (columns); ``total``, the
     number of actors found, is named in the title when the matrix shows fewer."""
@@ -297,6 +308,7 @@ CLAIM_MARKERS = {"exact": "o", "about": "D", "more_than": ">", "at_least": ">", 
                  "range": "|", "vague": "s"}
 
 
+@drawn_once
 def claims_by_outlet(claims: pd.DataFrame, outlet: pd.Series, path: Path, quantity: str = "troops",
                      row_label: str = "outlet", max_per_row: int = 8) -> Path | None:
     """The ``quantity`` claims of each outlet (or document: ``outlet`` maps each doc to its row
@@ -393,6 +405,7 @@ def topic_column_order(columns) -> list:
     return sorted(columns, key=key)
 
 
+@drawn_once
 def framing(matrix: pd.DataFrame, path: Path, row_label: str = "outlet") -> Path:
     """Share of each outlet's (or document's: ``row_label``) coverage lines (rows) in each topic
     (columns, by topic number, the outliers last)."""

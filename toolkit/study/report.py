@@ -566,7 +566,9 @@ class SourceLinks:
     def line_link(self, doc: str, line: int, text: str | None = None) -> str:
         from html import escape
 
-        return f'<a href="#{self.line_id(doc, line)}">{escape(text or f"D{self.number[doc]} line {int(line)}")}</a>'
+        # (the default label is digits and letters: nothing to escape)
+        label = escape(text) if text else f"D{self.number[doc]} line {int(line)}"
+        return f'<a href="#{self.line_id(doc, line)}">{label}</a>'
 
     def doc_link(self, doc: str) -> str:
         return f'<a href="#{self.doc_id(doc)}">D{self.number[doc]}</a>'
@@ -581,7 +583,9 @@ class SourceLinks:
         ``document{suffix}`` title column in front, in place of its ``doc`` and ``line`` columns
         (the file name is in the linked section's heading)."""
         out = df.drop(columns=[doc, line])
-        out.insert(0, f"document{suffix}", [self.describe(d) for d in df[doc]])
+        # once per document, not per row: a large corpus has hundreds of thousands of mentions
+        described = {d: self.describe(d) for d in pd.unique(df[doc])}
+        out.insert(0, f"document{suffix}", [described[d] for d in df[doc]])
         out.insert(0, f"where{suffix}", [self.line_link(d, n) for d, n in zip(df[doc], df[line])])
         return out
 

@@ -4,8 +4,9 @@ with the same corpus, parameters and code restores them instead of computing the
 The stages cached, in the order of a run: ``prepare`` (load, lines, cleaning, paragraphs),
 ``topics``, ``coverage``, ``separate``, ``topic views`` (``toolkit.study.pipeline``), ``actors
 and claims``, ``shared passages``, ``shared quotations`` (``toolkit.study.findings_stages``).
-The embedding has its own cache (``toolkit.model.embed.EmbeddingCache``); the figures and the
-report are drawn in every run.
+The embedding has its own cache (``toolkit.model.embed.EmbeddingCache``), and so have the
+figures (``toolkit.study.figure_cache``, keyed by their tables); the report is rendered in
+every run.
 
 A run's stages form a chain (``work/lineage.json``), in ``STAGE_ORDER``: each cached stage's
 key is a SHA-256 of
@@ -369,6 +370,10 @@ class StageCache:
         self.lineage = {**(self.run.load_json("lineage") or {}), "key": key, "stage": name}
         self.run.save_json(self.lineage, "lineage")
         self._record(name, outcome, started, key)
+
+    def note(self, name: str, outcome: str) -> None:
+        """Record the outcome of a cache kept elsewhere (the figures': ``figure_cache``)."""
+        self._record(name, outcome, time.perf_counter())
 
     def _record(self, name: str, outcome: str, started: float, key: str | None = None) -> None:
         record = self.run.load_json("stage_cache", default=[])
