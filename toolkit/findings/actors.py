@@ -242,9 +242,10 @@ class ActorExtractor:
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
-        # the words after which a family name is counted (``NameWords.mostly_after_given``)
-        self._given_openers = frozenset(w[0] for key in ("given_names", "word_given_names")
-                                        for w in self._pats[key] if len(w) == 1) | {"علي"}
+        # The words after which a family name is counted (``NameWords.mostly_after_given``):
+        # the given names that are no ordinary words (not سالم "safe", not علي, also على "on").
+        self._given_openers = frozenset(w[0] for w in self._pats["given_names"] if len(w) == 1) \
+            - frozenset(w[0] for w in self._pats["word_given_names"] if len(w) == 1) - {"علي"}
         return self
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
@@ -264,7 +265,7 @@ class ActorExtractor:
     def word_statistics(self, corpus: CorpusWords) -> WordStatistics:
         """A partition's words, and its counts of the phrases a name may be made of (judged on
         the partition's words: at least every phrase the whole corpus will ask about)."""
-        stats = corpus.word_sets(self._given_openers)
+        stats = corpus.word_sets(self._given_openers if self.max_name_words >= 2 else frozenset())
         may_name = self._name_words(stats).may_name
         stats.phrases = corpus.count_phrases(self.max_name_words, may_name)
         # A pair of a given name and the word after it is counted whatever the word (the whole
@@ -273,6 +274,7 @@ class ActorExtractor:
         for pair, n in stats.given_pairs.items():
             if not (may_name(pair[0]) and may_name(pair[1])):
                 stats.phrases[pair] += n
+        stats.given_pairs = Counter()  # (counted: not sent on)
         return stats
 
     def learn_words(self, parts: list[WordStatistics]) -> None:
@@ -280,8 +282,17 @@ class ActorExtractor:
         names = self._name_words(words)
         # Phrases counted because a partition's words allowed them, but not the corpus's, are
         # never asked for: dropped, so that what is sent to each task stays small.
+        openers = self._given_openers
         words.phrases = names.phrases = Counter({k: n for k, n in words.phrases.items()
-                                                 if all(map(names.may_name, k)) or k in words.given_pairs})
+                                                 if all(map(names.may_name, k)) or (len(k) == 2 and k[0] in openers)})
+        # Only a word that may stand after a given name often enough is asked about again.
+        words.after_given = Counter({w: n for w, n in words.after_given.items() if n >= 2})
+        for w in words.after_given:
+            if (w,) not in words.phrases and names.name_like(w):
+                # a name word only by ``mostly_after_given``: its occurrences alone, which the
+                # phrases (counted for words ``may_name`` accepts) lack, for the tests of how
+                # often a name is written without the word before it (``_linked``, surnames)
+                words.phrases[(w,)] = words.counts[w]
         self._names = names
         self._reader = PatternReader(self._pats, self._names)
 
@@ -313,8 +324,10 @@ class ActorExtractor:
             self._reader.found.update(found)
         # The phrases ``learn_names`` asks the corpus about that are not name words only (an
         # institution's head and qualifiers): counted in one more pass.
+        # (a given name and the word after it are counted already, whatever the word)
         self._asked = {words for (_, words, _) in self._reader.found
-                       if len(words) <= self.max_name_words and not all(map(self._names.may_name, words))}
+                       if len(words) <= self.max_name_words and not all(map(self._names.may_name, words))
+                       and not (len(words) == 2 and words[0] in self._given_openers)}
 
     def count_asked(self, corpus: CorpusWords) -> Counter:
         return corpus.count_these(self._asked, self.max_name_words)

@@ -109,7 +109,8 @@ class WordStatistics:
     vocabulary: set = field(default_factory=set)
     phrases: Counter = field(default_factory=Counter)
     counts: Counter = field(default_factory=Counter)  # each written word's occurrences
-    # each word's occurrences right after a shipped given name, and those pairs' own counts
+    # each word's occurrences right after a given name that is no ordinary word (the opening
+    # words ``CorpusWords.word_sets`` is given), and those pairs' own counts
     after_given: Counter = field(default_factory=Counter)
     given_pairs: Counter = field(default_factory=Counter)
 
@@ -246,8 +247,8 @@ class NameWords:
                 and not key.isascii())
 
     def mostly_after_given(self, key: str) -> bool:
-        """Whether the corpus writes ``key`` right after a given name in at least
-        ``min_extend_ratio`` of its occurrences, twice or more: a family name the corpus also
+        """Whether the corpus writes ``key`` right after a given name (one that is no ordinary
+        word) in at least half of its occurrences, twice or more: a family name the corpus also
         writes with the article (مجرشي، المجرشي), which the article alone would make a common
         word (حرب، الحرب: after a given name in few of its occurrences)."""
         after = self.words.after_given[key]
@@ -432,7 +433,7 @@ class NameWords:
         # (the word's side asks for three occurrences: a word seen once or twice after the name
         # says little, a sentence syndicated twice gives any word two: أنتوني بلينكين بشدة)
         return (together >= self.min_extend_ratio * self.phrases[shorter]
-                or (together >= 3 and together >= self.min_extend_ratio * self.phrases[(word,)]))
+                or (together >= 3 and together >= self.min_extend_ratio * self.words.counts[word]))
 
     def take_name_before(self, toks, keys, k):
         """The name words ending at token ``k`` (a name in apposition before its title)."""

@@ -23,6 +23,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -49,6 +50,8 @@ def record(run) -> None:
     copied, drawn = outcomes["copied"], outcomes["drawn"]
     if _folder is None:
         outcome = "computed (off)"
+    elif not copied + drawn:
+        outcome = "no figure drawn"
     elif not drawn:
         outcome = "restored"
     elif not copied:
@@ -142,6 +145,7 @@ def _copied(entry: Path, path: Path) -> str:
 
 
 def _store(entry: Path, result) -> None:
+    staging = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, staging = tempfile.mkstemp(prefix=f".{entry.name[:12]}.", dir=entry.parent)
@@ -151,11 +155,18 @@ def _store(entry: Path, result) -> None:
         os.replace(staging, entry.with_suffix(".png" if result is not None else ".none"))
         _trim()
     except OSError:  # a full disk or a read-only cache: the figure is drawn, not kept
-        pass
+        if staging is not None:
+            Path(staging).unlink(missing_ok=True)
 
 
 def _trim() -> None:
-    files = [(f.stat().st_mtime_ns, f) for f in _folder.glob("*/*") if f.suffix in (".png", ".none")]
+    files = []
+    for f in _folder.glob("*/*"):
+        info = f.stat()
+        if f.suffix in (".png", ".none"):
+            files.append((info.st_mtime_ns, f))
+        elif f.name.startswith(".") and time.time() - info.st_mtime > 86400:
+            f.unlink(missing_ok=True)  # what a killed run left half-written, a day later
     for _, f in sorted(files)[:max(0, len(files) - MAX_FILES)]:
         f.unlink(missing_ok=True)
 
