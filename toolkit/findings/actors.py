@@ -242,10 +242,6 @@ class ActorExtractor:
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
-        # The words after which a family name is counted (``NameWords.mostly_after_given``):
-        # the given names that are no ordinary words (not سالم "safe", not علي, also على "on").
-        self._given_openers = frozenset(w[0] for w in self._pats["given_names"] if len(w) == 1) \
-            - frozenset(w[0] for w in self._pats["word_given_names"] if len(w) == 1) - {"علي"}
         return self
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
@@ -265,16 +261,9 @@ class ActorExtractor:
     def word_statistics(self, corpus: CorpusWords) -> WordStatistics:
         """A partition's words, and its counts of the phrases a name may be made of (judged on
         the partition's words: at least every phrase the whole corpus will ask about)."""
-        stats = corpus.word_sets(self._given_openers if self.max_name_words >= 2 else frozenset())
-        may_name = self._name_words(stats).may_name
-        stats.phrases = corpus.count_phrases(self.max_name_words, may_name)
-        # A pair of a given name and the word after it is counted whatever the word (the whole
-        # corpus may take it for a family name, ``NameWords.mostly_after_given``): the pairs the
-        # phrases above left out are added, so that every partitioning counts each pair once.
-        for pair, n in stats.given_pairs.items():
-            if not (may_name(pair[0]) and may_name(pair[1])):
-                stats.phrases[pair] += n
-        stats.given_pairs = Counter()  # (counted: not sent on)
+        stats = corpus.word_sets()
+        names = self._name_words(stats)
+        stats.phrases = corpus.count_phrases(self.max_name_words, names.may_name, names.openers)
         return stats
 
     def learn_words(self, parts: list[WordStatistics]) -> None:
@@ -282,9 +271,11 @@ class ActorExtractor:
         names = self._name_words(words)
         # Phrases counted because a partition's words allowed them, but not the corpus's, are
         # never asked for: dropped, so that what is sent to each task stays small.
-        openers = self._given_openers
         words.phrases = names.phrases = Counter({k: n for k, n in words.phrases.items()
-                                                 if all(map(names.may_name, k)) or (len(k) == 2 and k[0] in openers)})
+                                                 if all(map(names.may_name, k)) or names.given_pair(k)})
+        for k, n in words.phrases.items():
+            if names.given_pair(k):
+                words.after_given[k[1]] += n
         # Only a word that may stand after a given name often enough is asked about again.
         words.after_given = Counter({w: n for w, n in words.after_given.items() if n >= 2})
         for w in words.after_given:
@@ -327,7 +318,7 @@ class ActorExtractor:
         # (a given name and the word after it are counted already, whatever the word)
         self._asked = {words for (_, words, _) in self._reader.found
                        if len(words) <= self.max_name_words and not all(map(self._names.may_name, words))
-                       and not (len(words) == 2 and words[0] in self._given_openers)}
+                       and not self._names.given_pair(words)}
 
     def count_asked(self, corpus: CorpusWords) -> Counter:
         return corpus.count_these(self._asked, self.max_name_words)
@@ -570,11 +561,11 @@ class ActorExtractor:
         to cut off)."""
         surnames: dict[str, set[int]] = defaultdict(set)
         for words, entry in list(trie.entries.items()):
+            # The family name as ``surnames.family_name`` reads it (none after بن/أبو/أم, and no
+            # given name: أم خالد names a mother, خالد alone is anybody), without the article,
             # ... and only when the word is not mostly used on its own (طلبا after a name once).
-            # (the family name as ``surnames.family_name`` reads it: none after بن/أبو/أم, and
-            # no given name: أم خالد names a mother, خالد alone is anybody)
-            if entry in pattern_persons and len(words) >= 2 and len(words[-1]) >= 4 \
-                    and names.name_like(words[-1]) and family_name(words, names) == words[-1] and \
+            if entry in pattern_persons and not words[-1].startswith("ال") \
+                    and family_name(words, names) == words[-1] and \
                     names.phrases[words] >= self.min_pattern_share * names.phrases[words[-1:]]:
                 surnames[words[-1]].add(entry)
         for word, entries in surnames.items():

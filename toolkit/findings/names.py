@@ -109,10 +109,9 @@ class WordStatistics:
     vocabulary: set = field(default_factory=set)
     phrases: Counter = field(default_factory=Counter)
     counts: Counter = field(default_factory=Counter)  # each written word's occurrences
-    # each word's occurrences right after a given name that is no ordinary word (the opening
-    # words ``CorpusWords.word_sets`` is given), and those pairs' own counts
+    # each word's occurrences right after a given name that is no ordinary word (``NameWords.
+    # openers``), summed from the pairs among ``phrases`` once the corpus's are known
     after_given: Counter = field(default_factory=Counter)
-    given_pairs: Counter = field(default_factory=Counter)
 
     @classmethod
     def merge(cls, parts) -> "WordStatistics":
@@ -122,8 +121,6 @@ class WordStatistics:
             merged.vocabulary |= part.vocabulary
             merged.phrases.update(part.phrases)
             merged.counts.update(part.counts)
-            merged.after_given.update(part.after_given)
-            merged.given_pairs.update(part.given_pairs)
         return merged
 
 
@@ -137,19 +134,13 @@ class CorpusWords:
                       for row in lines[["doc", "line", "start", "text"]].itertuples(index=False)]
         self.keys = [[merged_word(t.key) for t in toks] for _, _, _, toks in self.lines]
 
-    def word_sets(self, given: frozenset[str] | set[str] = frozenset()) -> WordStatistics:
-        """These lines' written words and vocabulary (no phrases yet), and which words stand
-        right after one of the ``given`` names (``after_given``, ``given_pairs``)."""
+    def word_sets(self) -> WordStatistics:
+        """These lines' written words and vocabulary (no phrases yet)."""
         stats = WordStatistics()
-        for keys, (_, _, _, toks) in zip(self.keys, self.lines):
+        for keys in self.keys:
             stats.counts.update(keys)
             stats.written.update(keys)
             stats.vocabulary.update(f for k in keys for f, _, _ in readings(k))
-            if given:
-                for i in [i for i, k in enumerate(keys[:-1]) if k in given]:
-                    if plain_gap(toks[i + 1].gap):
-                        stats.after_given[keys[i + 1]] += 1
-                        stats.given_pairs[(keys[i], keys[i + 1])] += 1
         return stats
 
     def _phrase_spans(self, max_words: int, opens=None, goes_on=None):
@@ -164,12 +155,18 @@ class CorpusWords:
                         break
                     yield keys, i, j
 
-    def count_phrases(self, max_words: int, keep) -> Counter:
+    def count_phrases(self, max_words: int, keep, openers=frozenset()) -> Counter:
         """Occurrences of the phrases whose every word ``keep`` accepts (the others are never
-        asked for: a name is made of name words)."""
+        asked for: a name is made of name words), and of the pairs of one of ``openers`` and
+        the word after it, whatever the word (``NameWords.mostly_after_given``)."""
         counts = Counter()
         for keys, i, j in self._phrase_spans(max_words, keep, keep):
             counts[tuple(keys[i:j])] += 1
+        if max_words >= 2 and openers:
+            for keys, (_, _, _, toks) in zip(self.keys, self.lines):
+                for i in [i for i, k in enumerate(keys[:-1]) if k in openers]:
+                    if plain_gap(toks[i + 1].gap) and not (keep(keys[i]) and keep(keys[i + 1])):
+                        counts[(keys[i], keys[i + 1])] += 1  # (the others are counted above)
         return counts
 
     def count_these(self, wanted: set, max_words: int) -> Counter:
@@ -208,6 +205,10 @@ class NameWords:
         self.gaz_places = gaz_places
         self.shipped_given = {w[0] for w in pats["given_names"] if len(w) == 1}
         self.word_given = {w[0] for w in pats["word_given_names"] if len(w) == 1} - self.shipped_given
+        # The given names after which a family name is counted (``mostly_after_given``): not
+        # those that are also ordinary words (سالم "safe"; علي, also على "on").
+        self.openers = frozenset(self.shipped_given - {w[0] for w in pats["word_given_names"] if len(w) == 1}
+                                 - _FUNCTION_WORD_FORMS)
         self._name_like: dict[str, bool] = {}
         self._inflected: dict[str, bool] = {}
         self._may_name: dict[str, bool] = {}
@@ -246,6 +247,11 @@ class NameWords:
                 and not self.is_verb(key) and not (len(key) > 4 and _PRONOUN_SUFFIX.search(key))
                 and not key.isascii())
 
+    def given_pair(self, phrase: tuple[str, ...]) -> bool:
+        """Whether ``phrase`` is one of the ``openers`` and the word after it (counted whatever
+        that word: ``CorpusWords.count_phrases``)."""
+        return len(phrase) == 2 and phrase[0] in self.openers
+
     def mostly_after_given(self, key: str) -> bool:
         """Whether the corpus writes ``key`` right after a given name (one that is no ordinary
         word) in at least half of its occurrences, twice or more: a family name the corpus also
@@ -267,7 +273,7 @@ class NameWords:
 
     def _can_be_name_word(self, key: str) -> bool:
         # (name_like but for ``mostly_after_given``, a share that a part of the corpus may not
-        # show: the pairs it reads are counted apart, ``WordStatistics.given_pairs``)
+        # show: the pairs it reads are counted whatever their words, ``CorpusWords.count_phrases``)
         if key in _COMPOUND_HEADS or key in _FUNCTION_WORD_FORMS or self._is_name_like(key, after_given=False):
             return True
         # later_name_word's own conditions, whatever the word before (after عبد any ال-word)
