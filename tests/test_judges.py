@@ -169,3 +169,43 @@ def test_a_glued_run_foreign_beyond_doubt_says_so():
     assert labels.tolist() == ["core"] * 3 + ["insert"] * 2 and states.tolist() == [0, 0, 0, 1, 1]
     assert "0.97 >= 0.95" in reasons[3] and "beyond doubt" in pieces[0]["decision"]
     assert pieces[0]["splice_probability"] == 0.97
+
+
+class _SureDetector:
+    """A splice detector that finds every run it is asked about foreign (probability 0.99)."""
+
+    model_ = object()
+    min_run = 2
+
+    def run_probability(self, doc, start, stop):
+        return 0.99, {"emb_centroid": 0.1, "term_coverage": 0.0}
+
+
+def test_a_lone_off_focus_paragraph_is_the_article_s_own_aside():
+    # A Gaza article; its one line on the victim's name, in the middle, is off the focus's
+    # words (evidence 0.74). The detector learnt from runs of two paragraphs or more: asked
+    # about one, it finds it foreign, but one paragraph is the article's own aside.
+    texts = ["استشهاد فتى برصاص قوات الاحتلال الإسرائيلي قرب السياج شرق قطاع غزة",
+             "أطلقت قوات الاحتلال النار على مجموعة من الشبان قرب السياج الفاصل",
+             "وقال المسؤولون في مستشفى غزة إن القتيل يدعى محمد المصري (17 عاما).",
+             "وتشهد المناطق الحدودية مواجهات متكررة مع قوات الاحتلال"]
+    segments = _paragraphs(texts, [0, 80, 160, 240])
+    separator = FocusSeparator()
+    separator.splice_detector_ = _SureDetector()
+    evidence = np.array([2.1, 1.8, 0.74, 1.6])
+    states, labels, pieces = np.array([0, 0, 1, 0]), np.array(["core", "core", "insert", "core"], dtype=object), []
+    judges.confirm_off_focus_runs(separator, _view(segments, labels, pieces=pieces), states, np.zeros(4, dtype=bool),
+                                  evidence)
+    assert labels.tolist() == ["core"] * 4 and states.tolist() == [0] * 4
+    assert pieces[0]["decision"].startswith("core: a lone paragraph")
+    # Next to a run glued in from another article, it may be the rest of that piece: the
+    # detector decides.
+    states, labels, pieces = np.array([0, 0, 1, 1]), np.array(["core", "core", "insert", "insert"], dtype=object), []
+    judges.confirm_off_focus_runs(separator, _view(segments, labels, pieces=pieces), states,
+                                  np.array([False, False, False, True]), evidence)
+    assert labels.tolist()[2] == "insert" and pieces[0]["decision"] == "insert: foreign to its article"
+    # Two paragraphs off the focus are a run the detector judges.
+    states, labels, pieces = np.array([0, 1, 1, 0]), np.array(["core", "insert", "insert", "core"], dtype=object), []
+    judges.confirm_off_focus_runs(separator, _view(segments, labels, pieces=pieces), states, np.zeros(4, dtype=bool),
+                                  np.array([2.1, 0.8, 0.74, 1.6]))
+    assert labels.tolist() == ["core", "insert", "insert", "core"]

@@ -60,6 +60,8 @@ How a paragraph is judged (each step recorded in ``reason``). Two questions are 
    to the Yemenis' residence papers); otherwise they are set aside only when the splice
    detector also finds them foreign to their article; a run it finds cohesive with the
    article is the article's own turn to another facet and stays ``core`` (``confirm_runs``).
+   A lone off-focus paragraph stays ``core`` (the article's own aside: the detector judges
+   runs of two paragraphs or more) unless it is next to a glued-in run of step 4.
    A run that opens the document stays ``core`` (``opening_stays``): the document was judged
    on the focus as a whole in step 5, and text is glued into an article after its start.
    On corpora under ``min_learning_documents`` documents there is too little to learn from:
