@@ -226,3 +226,33 @@ def test_no_dates_or_one_outlet_give_a_reason(fitted, seed_segments):
 def test_paragraph_dates_keep_the_local_day():
     days = topics.paragraph_dates(["2024-11-05T23:30:00+03:00", "", None, "not a date", "2024-11-06"])
     assert [str(d.date()) if not pd.isna(d) else None for d in days] == ["2024-11-05", None, None, None, "2024-11-06"]
+
+
+def test_a_pickled_model_reads_its_bertopic_back_only_when_used(fitted, seed_segments, seed_embeddings):
+    # A restored run unpickles the topic stage's result in each notebook's kernel; BERTopic's
+    # import (sentence-transformers, transformers) is paid only by the kernel that uses it.
+    import pickle
+
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert "_bertopic" not in vars(restored) and restored.clustered()
+    assert topics.summary(restored) == topics.summary(fitted)
+    assert topics.overview(restored).equals(topics.overview(fitted))
+    assert "_bertopic" not in vars(restored)  # neither read the model
+    assert restored.topic_ids() == fitted.topic_ids()
+    assert restored.model_.embedding_model.embedder is restored.embedding_model  # one embedder, not two
+    np.testing.assert_array_equal(restored.model_.topic_embeddings_, fitted.model_.topic_embeddings_)
+    texts = seed_segments["text"].head(6).tolist()
+    assert restored.assign(texts, seed_embeddings[:6]).equals(fitted.assign(texts, seed_embeddings[:6]))
+    again = pickle.loads(pickle.dumps(restored))  # pickled again once read, or before
+    assert again.topic_ids() == fitted.topic_ids()
+
+
+def test_the_paths_a_pickled_bertopic_holds_stay_visible():
+    # The stage cache refuses a result that names the run folder; a path inside the BERTopic
+    # model, pickled on its own, is listed beside it.
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    data, paths = topics._pickle_bertopic(SimpleNamespace(embedding_model=None, cache=Path("/runs/seeds/work")))
+    assert paths == [Path("/runs/seeds/work")]
+    assert topics._unpickle_bertopic(data, None).cache == Path("/runs/seeds/work")

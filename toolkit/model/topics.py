@@ -97,8 +97,6 @@ def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, neighb
     import os
     from pathlib import Path
 
-    from umap import UMAP
-
     vectors = np.ascontiguousarray(embeddings, dtype=np.float32)
     path = None
     if cache_dir:
@@ -111,6 +109,8 @@ def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, neighb
     if verbose:
         print(f"progress: UMAP to {umap_params.get('n_components')} dimensions on {len(vectors)} paragraphs "
               "(minutes on large corpora; cached for reruns)", flush=True)
+    from umap import UMAP  # imported only to compute: a restored map needs no numba compilation
+
     if neighbours is not None:
         k = int(umap_params["n_neighbors"])
         indices, similarities = neighbours
@@ -254,6 +254,41 @@ class TopicModel:
         self.assign_neighbors = assign_neighbors
         self.outlier_strategy = outlier_strategy
         self.outlier_threshold = outlier_threshold
+
+    # ------------------------------------------------ the BERTopic model, read when first used
+    # A restored run (the stage cache, ``toolkit.study.stage_cache``) unpickles the topic stage's
+    # result in every notebook kernel that asks for it, and unpickling a BERTopic model imports
+    # BERTopic, which imports sentence-transformers and transformers: 4-5 s of a seed rerun's
+    # 20, for a model that a restored run does not touch. Pickled, the model is kept as its own
+    # pickle (``_bertopic_pickle``) and read back at the first use of ``model_``.
+
+    @property
+    def model_(self):
+        state = self.__dict__
+        if "_bertopic_pickle" in state:
+            state["_bertopic"] = _unpickle_bertopic(state.pop("_bertopic_pickle"), self.embedding_model)
+        if "_bertopic" not in state:
+            raise AttributeError("model_: the topic model is not fitted")
+        return state["_bertopic"]
+
+    @model_.setter
+    def model_(self, model) -> None:
+        self.__dict__.pop("_bertopic_pickle", None)
+        self.__dict__["_bertopic"] = model
+
+    def clustered(self) -> bool:
+        """Whether a BERTopic model was fitted (False: the corpus formed one topic), asked
+        without reading the model back."""
+        state = self.__dict__
+        return "_bertopic_pickle" in state or state.get("_bertopic") is not None
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if state.get("_bertopic") is not None:
+            # The paths the model holds stay visible to whoever pickles the TopicModel (the stage
+            # cache refuses a result that names the run folder).
+            state["_bertopic_pickle"], state["_bertopic_paths"] = _pickle_bertopic(state.pop("_bertopic"))
+        return state
 
     def _vectorizer(self, n_paragraphs: int, vocabulary: dict[str, int] | None = None):
         """The CountVectorizer of normalized paragraphs (``as_given``); with ``vocabulary``, one
@@ -514,7 +549,7 @@ def summary(topic_model: TopicModel) -> str:
     n = len(topic_model.assignments_)
     topic_ids = topic_model.assignments_["topic"].to_numpy()
     real = sorted(int(t) for t in np.unique(topic_ids) if t >= 0)
-    if topic_model.model_ is None:
+    if not topic_model.clustered():
         return f"{n} paragraphs, too few to cluster: they form one topic ({topic_model.note_})."
     out = topic_model.outliers_
     text = (f"BERTopic found **{len(real)} topics** in {n} paragraphs. HDBSCAN left "
@@ -528,6 +563,48 @@ def summary(topic_model: TopicModel) -> str:
     largest = [f"{t} ({' · '.join(topic_model.topic_words_.get(int(t), [])[:4])}: {c} paragraphs)"
                for t, c in sizes.sort_index().sort_values(ascending=False, kind="stable").head(3).items()]
     return text + " Largest topics: " + "; ".join(largest) + "."
+
+
+_EMBEDDING_MODEL = "bertopic-embedding-model"
+
+
+def _pickle_bertopic(model) -> tuple[bytes, list]:
+    """A fitted BERTopic model as pickle bytes, without its embedding model (the TopicModel
+    keeps the embedder; ``_unpickle_bertopic`` puts it back), and the paths found in it."""
+    import io
+    import pickle
+    from pathlib import PurePath
+
+    backend = getattr(model, "embedding_model", None)
+    paths: list = []
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            if backend is not None and obj is backend:
+                return _EMBEDDING_MODEL
+            if isinstance(obj, PurePath):
+                paths.append(obj)
+            return None
+
+    buffer = io.BytesIO()
+    Pickler(buffer, protocol=5).dump(model)
+    return buffer.getvalue(), paths
+
+
+def _unpickle_bertopic(data: bytes, embedding_model):
+    """``_pickle_bertopic``'s model, with ``embedding_model`` as its embedder again."""
+    import io
+    import pickle
+
+    from .bertopic_backend import as_bertopic
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            if pid != _EMBEDDING_MODEL:
+                raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+            return as_bertopic(embedding_model)
+
+    return Unpickler(io.BytesIO(data)).load()
 
 
 def load_topic_model(path, embedding_model=None) -> TopicModel:
