@@ -245,6 +245,14 @@ def test_a_pickled_model_reads_its_bertopic_back_only_when_used(fitted, seed_seg
     assert restored.assign(texts, seed_embeddings[:6]).equals(fitted.assign(texts, seed_embeddings[:6]))
     again = pickle.loads(pickle.dumps(restored))  # pickled again once read, or before
     assert again.topic_ids() == fitted.topic_ids()
+    broken = pickle.loads(pickle.dumps(fitted))
+    kept = broken.__dict__["_bertopic_pickle"]
+    broken.__dict__["_bertopic_pickle"] = b"not a pickle"
+    with pytest.raises(Exception):
+        broken.model_
+    assert broken.clustered()  # a failed read loses nothing
+    broken.__dict__["_bertopic_pickle"] = kept
+    assert broken.topic_ids() == fitted.topic_ids()
 
 
 def test_the_paths_a_pickled_bertopic_holds_stay_visible():

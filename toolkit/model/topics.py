@@ -266,7 +266,10 @@ class TopicModel:
     def model_(self):
         state = self.__dict__
         if "_bertopic_pickle" in state:
-            state["_bertopic"] = _unpickle_bertopic(state.pop("_bertopic_pickle"), self.embedding_model)
+            # Read first, dropped after: a failed read (Ctrl-C in a notebook) keeps the model.
+            state["_bertopic"] = _unpickle_bertopic(state["_bertopic_pickle"], self.embedding_model)
+            del state["_bertopic_pickle"]
+            state.pop("_bertopic_paths", None)
         if "_bertopic" not in state:
             raise AttributeError("model_: the topic model is not fitted")
         return state["_bertopic"]
@@ -274,6 +277,7 @@ class TopicModel:
     @model_.setter
     def model_(self, model) -> None:
         self.__dict__.pop("_bertopic_pickle", None)
+        self.__dict__.pop("_bertopic_paths", None)
         self.__dict__["_bertopic"] = model
 
     def clustered(self) -> bool:

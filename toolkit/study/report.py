@@ -7,6 +7,7 @@ complete. A failing cell stops the run with the notebook and cell named.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -223,17 +224,44 @@ def _execute_notebooks(params, run_params, partial, progress, log, kernel, noteb
                                 # errors it logs when jupyter_client interrupts it to shut it down
                                 # (after every notebook, and on Ctrl-C). Cell errors come through
                                 # papermill, not this log.
-                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                                kernel_manager_class=_kernel_manager_class())
         except PapermillExecutionError as exc:
+            if interrupted:
+                raise KeyboardInterrupt from None
             raise StudyError(
                 f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
                 f"the executed notebook is at {target}"
             ) from None
+        except Exception:
+            # After Ctrl-C, however the kernel's end shows itself (a dead kernel, a closed
+            # socket), the run was interrupted.
+            if interrupted:
+                raise KeyboardInterrupt from None
+            raise
         # Saved for rerunning: the run folder it will be renamed to, not .<run>.partial/, and
         # the run's own parameters (a LocalCluster's address lived only as long as the run).
         record_parameters(target, params, saved_as=Path(params["run_dir"]) / "notebooks" / target.name,
                           note="run_dir is the run folder; this run wrote into its temporary .partial folder")
         notebook_times.append({"notebook": name, "seconds": round(time.perf_counter() - t0, 3)})
+
+
+@functools.lru_cache(maxsize=1)
+def _kernel_manager_class():
+    """jupyter_client's kernel manager, but one that does not interrupt a kernel it is shutting
+    down. jupyter_client sends SIGINT before every shutdown (after each notebook, and when Ctrl-C
+    stops the run); arriving while the kernel is inside compiled code (torch's import), it can
+    make the kernel abort with a C++ message on the terminal, or die before it answers. The
+    shutdown request and, a second later, the kill stop it all the same."""
+    from jupyter_client import AsyncKernelManager
+
+    class StudyKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return StudyKernelManager
 
 
 _PROGRESS = re.compile(r"^\s*[\w ]+:\s+\d+%\||^(warning|progress):| - BERTopic - ", re.IGNORECASE)
