@@ -220,24 +220,21 @@ def _execute_notebooks(params, run_params, partial, progress, log, kernel, noteb
                                 cwd=str(REPO_ROOT), progress_bar=False, log_output=progress,
                                 request_save_on_cell_execute=False,
                                 # The kernel's own log stays out of the terminal: its transport
-                                # warning on every start, and the KeyboardInterrupt and closed-socket
-                                # errors it logs when jupyter_client interrupts it to shut it down
-                                # (after every notebook, and on Ctrl-C). Cell errors come through
-                                # papermill, not this log.
+                                # warning on every start, and the closed-socket errors it logs
+                                # when it is shut down. Cell errors come through papermill, not
+                                # this log.
                                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                                 kernel_manager_class=_kernel_manager_class())
-        except PapermillExecutionError as exc:
+        except Exception as exc:
+            # After Ctrl-C, however the kernel's end shows itself (a failed cell, a dead kernel,
+            # a closed socket), the run was interrupted.
             if interrupted:
                 raise KeyboardInterrupt from None
-            raise StudyError(
-                f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
-                f"the executed notebook is at {target}"
-            ) from None
-        except Exception:
-            # After Ctrl-C, however the kernel's end shows itself (a dead kernel, a closed
-            # socket), the run was interrupted.
-            if interrupted:
-                raise KeyboardInterrupt from None
+            if isinstance(exc, PapermillExecutionError):
+                raise StudyError(
+                    f"notebook {name}.ipynb failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}); "
+                    f"the executed notebook is at {target}"
+                ) from None
             raise
         # Saved for rerunning: the run folder it will be renamed to, not .<run>.partial/, and
         # the run's own parameters (a LocalCluster's address lived only as long as the run).
