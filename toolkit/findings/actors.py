@@ -287,20 +287,23 @@ class ActorExtractor:
         self._names = names
         self._reader = PatternReader(self._pats, self._names)
 
-    def read_titled(self, corpus: CorpusWords) -> tuple[Counter, set]:
-        """Names after titles, heads and triggers; speakers; quoted organisations."""
+    def read_titled(self, corpus: CorpusWords) -> tuple[Counter, set, dict]:
+        """Names after titles, heads and triggers; speakers; persons before their age; quoted
+        organisations."""
         reader = PatternReader(self._pats, self._names)
         for toks, keys in corpus.token_lines():
             reader.titled(toks, keys)
             reader.said_family_names(toks, keys)
+            reader.aged(toks, keys)
             reader.quoted_organisations(toks, keys)
-        return reader.found, reader.said
+        return reader.found, reader.said, reader.extended
 
-    def learn_given(self, parts: list[tuple[Counter, set]]) -> None:
+    def learn_given(self, parts: list[tuple[Counter, set, dict]]) -> None:
         """The given names the titled names teach (``PatternReader.given_names``)."""
-        for found, said in parts:
+        for found, said, extended in parts:
             self._reader.found.update(found)
             self._reader.said |= said
+            self._reader.extended.update(extended)
         self._given = self._reader.given_names()
 
     def read_untitled(self, corpus: CorpusWords) -> Counter:
@@ -531,6 +534,12 @@ class ActorExtractor:
             support[(kind, words)] += n
         pattern_persons = set()
         for (kind, words, surface), n in sorted(reader.found.items()):
+            base = reader.extended.get(words)
+            if base is not None and not (support[(kind, words)] >= 2
+                                         and support[(kind, words)] >= self.min_extend_ratio * support[(kind, base)]):
+                # A complement in لـ the body is seldom named with (مجلس الأمن للتدخل), or seen
+                # once: what the body did, not its name.
+                continue
             if len(words) == 1 and (support[(kind, words)] < 2 or kind == "person" and names.verb_shaped(words[0])
                                     and words[0] not in names.shipped_given) \
                     and (kind != "place" or names.verb_shaped(words[0])) and words not in reader.said:

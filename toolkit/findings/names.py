@@ -35,6 +35,11 @@ _NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الا�
 # What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
 _SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "ل", "انه", "انها", "انهم", "بانه", "بانها",
                            "بانهم"})
+# An age in brackets after a name, «لانزيني (22 عاما)»: news writes a person's age so, and
+# nothing else (normalized: عاماً -> عاما، سنة -> سنه). The gap before the age word holds the
+# bracket and the number, the gap after it the closing bracket.
+_AGE_WORDS = frozenset({"عاما", "عام", "سنه"})
+_AGE_GAP = re.compile(r"^\s*\(\s*\d{1,3}\s*$")
 # Words that open a compound name with the next word (عبد الله، أبو بكر، بن سلمان), normalized.
 _COMPOUND_HEADS = frozenset({"عبد", "ابو", "ابي", "ابا", "بن", "ابن", "بنت", "ام"})
 
@@ -112,6 +117,18 @@ class WordStatistics:
     # each word's occurrences right after a given name that is no ordinary word (``NameWords.
     # openers``), summed from the pairs among ``phrases`` once the corpus's are known
     after_given: Counter = field(default_factory=Counter)
+    # The ال-words read from a ل-proclitic (للجمرك -> الجمرك), kept apart from ``vocabulary``:
+    # للانزيني is as well ل + لانزيني (``articled``).
+    lam_articled: set = field(default_factory=set)
+
+    def articled(self, form: str) -> bool:
+        """Whether the corpus writes ``form`` with the article (a common word, not a name):
+        الـform as a word or after a proclitic other than ل; after ل (للـform) unless the corpus
+        writes لـform as a word but never form alone, which makes للـform ل + لـform: a name in
+        ل (للانزيني beside وقال لانزيني), not the article (للجمرك beside جمرك، لجمرك)."""
+        articled = "ال" + form
+        return articled in self.vocabulary or (articled in self.lam_articled
+                                               and not ("ل" + form in self.written and form not in self.written))
 
     @classmethod
     def merge(cls, parts) -> "WordStatistics":
@@ -119,6 +136,7 @@ class WordStatistics:
         for part in parts:
             merged.written |= part.written
             merged.vocabulary |= part.vocabulary
+            merged.lam_articled |= part.lam_articled
             merged.phrases.update(part.phrases)
             merged.counts.update(part.counts)
         return merged
@@ -140,7 +158,9 @@ class CorpusWords:
         for keys in self.keys:
             stats.counts.update(keys)
             stats.written.update(keys)
-            stats.vocabulary.update(f for k in keys for f, _, _ in readings(k))
+            for k in keys:
+                for f, _, alef in readings(k):
+                    (stats.lam_articled if alef else stats.vocabulary).add(f)
         return stats
 
     def _phrase_spans(self, max_words: int, opens=None, goes_on=None):
@@ -230,8 +250,8 @@ class NameWords:
     def _is_name_like(self, key: str, after_given: bool = True) -> bool:
         # A name word is not a proclitic in front of a common word of the corpus (بمنطقة،
         # لرئيس; منطقة آمور بأقصى شرق روسيا: the name stops before بأقصى).
-        written, vocabulary = self.words.written, self.words.vocabulary
-        if any(len(f) >= 3 and (f in written or "ال" + f in vocabulary) for f, cut, _ in readings(key)[1:]):
+        written = self.words.written
+        if any(len(f) >= 3 and (f in written or self.words.articled(f)) for f, cut, _ in readings(key)[1:]):
             return False
         return self._plain_name_like(key) and (self._not_articled(key)
                                                or (after_given and self.mostly_after_given(key)))
@@ -239,7 +259,7 @@ class NameWords:
     def _not_articled(self, key: str) -> bool:
         # A word the corpus also writes with the article is a common word (الحرب), but a given
         # name stays a name word: in a large corpus every one is somebody's family name (المحمد).
-        return "ال" + key not in self.words.vocabulary or key in self.shipped_given
+        return not self.words.articled(key) or key in self.shipped_given
 
     def _plain_name_like(self, key: str) -> bool:
         # (all but the question whether the corpus also writes the word with the article)
@@ -321,9 +341,9 @@ class NameWords:
         names shaped alike stay (ماريا unless ماري is a word; ستيفن، سيرجيو، ايفان)."""
         known = self._inflected.get(key)
         if known is None:
-            written, vocabulary = self.words.written, self.words.vocabulary
+            written = self.words.written
             known = self._inflected[key] = key not in self.shipped_given and (
-                (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or "ال" + key[:-1] in vocabulary))
+                (key.endswith("ا") and len(key) >= 4 and (key[:-1] in written or self.words.articled(key[:-1])))
                 or (key[:1] in "يتنا" and key.endswith(("ون", "وا", "ان")) and len(key) >= 5 and key[:-2] in written)
                 or (key[:1] in "يت" and len(key) >= 4 and {"ي": "ت", "ت": "ي"}[key[0]] + key[1:] in written)
                 or (key[:2] in ("سي", "ست", "سن") and len(key) >= 5 and key[1:] in written)
@@ -437,9 +457,12 @@ class NameWords:
             return True
         together = self.phrases[longer]
         # (the word's side asks for three occurrences: a word seen once or twice after the name
-        # says little, a sentence syndicated twice gives any word two: أنتوني بلينكين بشدة)
+        # says little, a sentence syndicated twice gives any word two: أنتوني بلينكين بشدة;
+        # after a given name alone, that is no ordinary word, two: المهاجم محمد مجرشي ... اللاعب
+        # محمد مجرشي, a family name the corpus writes nowhere else)
+        least = 2 if len(shorter) == 1 and shorter[0] in self.openers else 3
         return (together >= self.min_extend_ratio * self.phrases[shorter]
-                or (together >= 3 and together >= self.min_extend_ratio * self.words.counts[word]))
+                or (together >= least and together >= self.min_extend_ratio * self.words.counts[word]))
 
     def take_name_before(self, toks, keys, k):
         """The name words ending at token ``k`` (a name in apposition before its title)."""
@@ -477,7 +500,11 @@ class PatternReader:
         for words in pats["place_triggers"]:
             self.trigger_trie.add(words, 0)
         self.found: Counter = Counter()
-        self.said: set[tuple[str, ...]] = set()  # names found where a speaker stands
+        # Names found where only a name stands (a speaker's place, before an age): kept even
+        # when found once.
+        self.said: set[tuple[str, ...]] = set()
+        # A body's name with its complement in لـ -> the name without it (``_purpose``).
+        self.extended: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _count(self, kind: str, toks, keys, span) -> None:
         self.found[(kind, tuple(keys[j] for j in span), " ".join(toks[j].surface for j in span))] += 1
@@ -583,6 +610,29 @@ class PatternReader:
                 form = "ا" + form
             words = (form, *(keys[j] for j in span[1:]))
             self.found[("institution", words, mention_surface([toks[j] for j in span], cut, alef))] += 1
+            purpose = self._purpose(toks, keys, quals[-1] + 1)
+            if purpose:
+                full = range(i, purpose[-1] + 1)
+                longer = words + tuple(keys[j] for j in purpose)
+                self.found[("institution", longer, mention_surface([toks[j] for j in full], cut, alef))] += 1
+                self.extended[longer] = words
+
+    def _purpose(self, toks, keys, k) -> list[int]:
+        """The complement in لـ that may end a body's name, from token ``k``: «للإغاثة والأعمال
+        الإنسانية» after مركز الملك سلمان, «للإحصاء» after الهيئة العامة. As often it says what
+        the body did (دعا مجلس الأمن للتدخل): ``ActorExtractor._keep_found`` keeps the longer
+        name only where the corpus mostly writes the body with it."""
+        names = self.names
+        if k >= len(toks) or not plain_gap(toks[k].gap) or not keys[k].startswith("لل") or len(keys[k]) < 5 \
+                or keys[k] in names.stop:
+            return []
+        words = [k]
+        k += 1
+        while k < len(toks) and len(words) < 3 and plain_gap(toks[k].gap) and keys[k].startswith(("ال", "وال")) \
+                and len(keys[k]) >= 5 and keys[k] not in names.stop and keys[k] not in names.special:
+            words.append(k)
+            k += 1
+        return words
 
     # -- where a speaker stands
     def said_family_names(self, toks, keys) -> None:
@@ -597,9 +647,42 @@ class PatternReader:
                 continue
             key = keys[k]
             opens = ":" in toks[k + 1].gap or keys[k + 1] in _SAID_OPENERS
-            if opens and key.endswith("ي") and names.later_name_word(key, "") and not names.possessive(toks[k].surface):
+            if not opens or names.possessive(toks[k].surface):
+                continue
+            if key.endswith("ي") and names.later_name_word(key, ""):
                 self.found[("person", (key,), toks[k].surface)] += 1
                 self.said.add((key,))
+            elif names.name_like(key) and not names.verb_shaped(key) and not names.inflected(key):
+                # «وأكد بوتين أن»، «وقال لانزيني:»: a word the corpus never writes with the
+                # article; kept only when found so twice (``ActorExtractor._keep_found``), as a
+                # name after a title is.
+                self.found[("person", (key,), toks[k].surface)] += 1
+
+    def aged(self, toks, keys) -> None:
+        """A person named before an age in brackets: «وسبق للانزيني (22 عاما) أن»، «المواطن
+        محمد العتيبي (35 سنة)». A proclitic on the name's first word is left out when the word
+        without it is a name word (للانزيني -> لانزيني); a common noun before the age (مواطن،
+        المريضة) is no name word of a corpus that also writes it with the article."""
+        names = self.names
+        for k in range(1, len(toks)):
+            if keys[k] not in _AGE_WORDS or not _AGE_GAP.match(toks[k].gap) \
+                    or k + 1 < len(toks) and not toks[k + 1].gap.lstrip().startswith(")"):
+                continue
+            words = names.take_name_before(toks, keys, k - 1)
+            first = words[0] if words else k
+            forms = [keys[j] for j in words]
+            j = first - 1
+            if j >= 0 and (not words or plain_gap(toks[first].gap)) and not names.name_like(keys[j], False):
+                for form, cut, alef in readings(keys[j])[1:]:
+                    if not alef and names.name_like(form, False) and len(forms) < names.max_name_words:
+                        forms.insert(0, form)
+                        words.insert(0, j)
+                        break
+            if not words:
+                continue
+            surface = " ".join(toks[m].surface for m in words)
+            self.found[("person", tuple(forms), surface)] += 1
+            self.said.add(tuple(forms))
 
     def quoted_organisations(self, toks, keys) -> None:
         """An organisation named in quotation marks where a speaker or an addressee stands:
@@ -672,7 +755,7 @@ class PatternReader:
         name itself, a function word (لدينا is not ل + دينا) or a word the corpus also writes
         with the article (كريم is not ك + ريم)."""
         names = self.names
-        return key in given or key in names.word_given or key in names.stop or "ال" + key in names.words.vocabulary
+        return key in given or key in names.word_given or key in names.stop or names.words.articled(key)
 
     def untitled(self, toks, keys, given: set[str], given_reading: dict) -> None:
         """A given name (or أبو/ابن/أم before a name: ``_kunya``) and one or two name words after
@@ -785,7 +868,7 @@ class NameContexts:
         if names.possessive(tok.surface) and not key.endswith("الله"):
             return False
         return not (tok.surface[:1] in "بل" and (len(key) <= 3 or key[1:] in written
-                                                 or "ال" + key[1:] in names.words.vocabulary))
+                                                 or names.words.articled(key[1:])))
 
     def read(self, corpus: "CorpusWords", trie: "Trie", names: "NameWords", written: set) -> Counter:
         """(words, surface, context word) -> occurrences of the names after a learned context
