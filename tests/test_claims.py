@@ -220,3 +220,14 @@ def test_an_imperfect_verb_of_saying_names_the_speaker():
 def test_a_preposition_after_the_verb_is_no_speaker():
     c = one("ولفتت إلى أن للأفراد الاستفادة بواقع خمسة أشخاص فقط.")
     assert c["speaker"] != "إلى"
+
+
+def test_the_body_whose_report_states_the_figure_is_its_speaker():
+    # No verb of saying: «تقرير مؤسسة النقد» states the figures of its sentence.
+    c = claims_of("وعرج تقرير مؤسسة النقد إلى الإعانات المصروفة التي قدرها بنحو 1.2 مليار دولار.")
+    assert list(c["speaker"]) == ["مؤسسة النقد"]
+
+
+def test_according_to_the_report_is_the_report_not_the_agency_that_carried_it():
+    c = claims_of("وبلغت الاستثمارات 4.782 مليار دولار، بحسب التقرير الذي نقلته وكالة الأنباء الكويتية.")
+    assert list(c["speaker"]) == ["التقرير"]

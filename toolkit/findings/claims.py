@@ -247,6 +247,7 @@ class ClaimExtractor:
         self._verbs = {normalize_arabic(w) for w in att.get("verbs", [])}
         self._according = [tuple(normalize_arabic(w).split()) for w in att.get("according_to", [])]
         self._complementizers = {normalize_arabic(w) for w in att.get("complementizers", [])}
+        self._documents = {normalize_arabic(w) for w in att.get("documents", [])}
         context = load_yaml("claim_context.yml")
         self._casualty = {normalize_arabic(str(w)): kind for kind, words in (context.get("casualty") or {}).items()
                           for w in words}
@@ -614,6 +615,9 @@ class ClaimExtractor:
                     return (persons or before)[-1][2]
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
+        owner = self._document_owner(toks, text, offset, mentions, start, i)
+        if owner:
+            return owner
         for k in range(i + 1, len(toks)):
             if _ends_sentence(toks[k].gap):
                 break  # the sentence ends: بحسب/وفق further on is about something else
@@ -622,10 +626,38 @@ class ClaimExtractor:
                 if tuple(t.key for t in toks[k:k + n]) == words:
                     rest = k + n + (1 if k + n < len(toks) and toks[k + n].key in ("ل", "لـ") else 0)
                     after = self._within(mentions, offset + toks[k].end, offset + len(text) + 1)
+                    if rest < len(toks) and toks[rest].key.startswith("ال") and toks[rest].key[2:] in self._documents \
+                            and not (after and after[0][0] == offset + toks[rest].start):
+                        return toks[rest].surface  # بحسب التقرير (الذي نقلته وكالة ...): the report says it
                     if after:
                         return after[0][2]
                     span = [t for t in toks[rest:rest + 4] if t.kind == "word"]
                     return " ".join(t.surface for t in span)
+        return ""
+
+    def _document_owner(self, toks, text, offset, mentions, start, i) -> str:
+        """The body whose document states the figure, named before it in its sentence: «وعرج
+        تقرير مؤسسة النقد إلى الإعانات ... بنحو 1.2 مليار دولار». The actor named right after the
+        document's noun, else the noun's complement (its words up to the first that has no
+        article, the first one aside: مؤسسة النقد)."""
+        for k in range(start, i - 1):
+            key = toks[k].key
+            if toks[k].kind != "word" or not (key in self._documents or key[:1] in "وفب" and key[1:] in self._documents):
+                continue
+            nxt = toks[k + 1]
+            if nxt.kind != "word" or nxt.gap.strip() or nxt.key in self._stop:
+                continue
+            at = [m for m in self._within(mentions, offset + nxt.start, offset + nxt.end + 1)
+                  if m[0] == offset + nxt.start] if mentions else []
+            if at:
+                return at[0][2]
+            words = [nxt]
+            for t in toks[k + 2:min(i, k + 5)]:
+                if t.kind != "word" or t.gap.strip() or not t.key.startswith("ال") or t.key in self._stop:
+                    break
+                words.append(t)
+            if len(words) >= 2:
+                return text[words[0].start:words[-1].end]
         return ""
 
     def _speaker_of_line(self, toks, text, offset, mentions):
