@@ -452,3 +452,19 @@ def test_a_bodys_name_ends_with_its_complement_in_lam_where_the_corpus_mostly_wr
     bodies = set(ActorExtractor().fit(lines).mentions_.query("kind == 'institution'")["surface"])
     assert "مركز الملك سلمان للإغاثة والأعمال الإنسانية" in bodies
     assert "مجلس الأمن الدولي" in bodies and not any("للتدخل" in b for b in bodies)
+
+
+def test_a_place_noun_left_without_its_place_ends_no_bodys_name():
+    # «شرطة محافظة حفر الباطن»: حفر is a word of the corpus (الحفر), so no place is read after
+    # محافظة, and «شرطة محافظة» is no body; «شرطة منطقة الرياض» is one, with its place.
+    lines = frame({"a.txt": ["ورد بلاغ إلى شرطة محافظة حفر الباطن مساء أمس.", "وتواصل أعمال الحفر في الموقع.",
+                             "وأعلنت شرطة منطقة الرياض أنها قبضت على المتهم."]})
+    bodies = set(ActorExtractor().fit(lines).mentions_.query("kind == 'institution'")["surface"])
+    assert "شرطة محافظة" not in bodies and "شرطة منطقة الرياض" in bodies
+
+
+def test_a_clubs_name_leaves_out_its_countrys_adjective():
+    lines = frame({"a.txt": ["وقد اتفق اللاعب مع نادي الافريقي التونسي على انهاء العقد.",
+                             "وانتقل إلى نادي الترجي الرياضي في الموسم الماضي."]})
+    clubs = set(ActorExtractor().fit(lines).mentions_.query("kind == 'institution'")["surface"])
+    assert "الافريقي" in clubs and "الترجي الرياضي" in clubs

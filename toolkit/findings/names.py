@@ -499,6 +499,7 @@ class PatternReader:
             self.head_trie.add(words, 0)
         for words in pats["place_triggers"]:
             self.trigger_trie.add(words, 0)
+        self.club_heads = {w[0] for w in pats["club_heads"] if len(w) == 1}
         self.found: Counter = Counter()
         # Names found where only a name stands (a speaker's place, before an age): kept even
         # when found once.
@@ -603,6 +604,14 @@ class PatternReader:
                     break
                 quals += named
                 k += len(named)
+        if keys[i] in self.club_heads:
+            while len(quals) > 1 and self._country_adjective(keys[quals[-1]]):
+                quals.pop()  # نادي الافريقي التونسي: the club is الافريقي, the adjective says where
+        if quals and (keys[quals[-1]],) in self.trigger_trie.entries and not keys[quals[-1]].startswith("ال"):
+            # شرطة محافظة (حفر الباطن)، مجلس محافظة: a place noun in the construct whose place was
+            # not read ends no body's name (شرطة منطقة الرياض does, with its place; with the
+            # article it may be the place itself: أمانة العاصمة، صحيفة المدينة)
+            quals.pop()
         if quals:
             span = range(i, quals[-1] + 1)
             form, cut, alef = readings(keys[i])[0] if hit[2] == 0 else (keys[i][hit[2]:], hit[2], hit[3])
@@ -633,6 +642,15 @@ class PatternReader:
             words.append(k)
             k += 1
         return words
+
+    @staticmethod
+    def _country_adjective(key: str) -> bool:
+        """Whether ``key`` is a country's relative adjective with the article (التونسي،
+        الارجنتيني، السعودي: ``places.nisba_forms``; a city's is an ordinary word, الرياضي)."""
+        from ..model.lexical import content_terms
+        from ..model.places import known_places
+
+        return key.startswith("ال") and key.endswith("ي") and bool(known_places().find(content_terms(key)))
 
     # -- where a speaker stands
     def said_family_names(self, toks, keys) -> None:
