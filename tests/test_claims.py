@@ -231,3 +231,13 @@ def test_the_body_whose_report_states_the_figure_is_its_speaker():
 def test_according_to_the_report_is_the_report_not_the_agency_that_carried_it():
     c = claims_of("وبلغت الاستثمارات 4.782 مليار دولار، بحسب التقرير الذي نقلته وكالة الأنباء الكويتية.")
     assert list(c["speaker"]) == ["التقرير"]
+
+
+def test_the_subject_before_an_imperfect_verb_of_saying_speaks():
+    c = one("والباحثون يقولون ستستمر بالغرق على مدى آلاف السنين القادمة.")
+    assert c["speaker"] == "الباحثون"
+
+
+def test_an_amount_converted_in_brackets_keeps_the_qualifier_of_the_amount():
+    c = claims_of("قدرت الإعانات بنحو 1.2 مليار دولار (4.5 مليارات ريال) هذا العام.")
+    assert list(c["qualifier"]) == ["about", "about"] and list(c["unit"]) == ["دولار", "ريال"]

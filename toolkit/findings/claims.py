@@ -311,20 +311,30 @@ class ClaimExtractor:
             else:
                 whole = (unit, kind, value, sentence, first)
             q = self._qualifier(toks, first) or self._qualifier_after(toks, last)
+            if not (qualifier or q) and claims and self._converts(toks, first, claims[-1]):
+                q = claims[-1]["qualifier"]  # بنحو 1.2 مليار دولار (4.5 مليارات ريال): about, both
             casualty, party = self._casualty_of(toks, first, last, sentence, unit)
             claims.append({
                 "start": offset + toks[first].start, "end": offset + toks[parsed[4]].end,
                 "value": float(value), "value_max": float(value_max) if value_max is not None else float("nan"),
                 "qualifier": qualifier or q or "exact", "unit": unit, "quantity": kind if unit else "",
                 "speaker": "", "number_text": text[toks[first].start:toks[parsed[4]].end],
-                "text": self._sentence_text(toks, text, first), "_token": first,
+                "text": self._sentence_text(toks, text, first), "_token": first, "_last": last,
                 "casualty": casualty, "party": party, "hedge": self._hedge(toks, sentence, first),
             })
             i = last + 1
         speaker_line = self._speaker_of_line(toks, text, offset, mentions)
         for claim in claims:
+            claim.pop("_last")
             claim["speaker"] = self._speaker(toks, text, offset, mentions, claim.pop("_token"), previous, line_no)
         return claims, speaker_line
+
+    @staticmethod
+    def _converts(toks, first, before: dict) -> bool:
+        """Whether the number at ``first`` opens a bracket right after the claim ``before`` and
+        its unit: the same amount in another currency or unit."""
+        end = before["_last"]
+        return first == end + 1 and toks[first].gap.strip() == "(" and bool(before["unit"])
 
     def _number_at(self, text, toks, i):
         """Parse a quantity at token ``i``: (value, value_max, qualifier, first, last, skip_reason)."""
@@ -613,6 +623,12 @@ class ClaimExtractor:
                 persons = [m for m in before if m[3] == "person"]
                 if before:
                     return (persons or before)[-1][2]
+            before = toks[v - 1] if v > start else None
+            if before is not None and before.kind == "word" and toks[v].key[:1] in "يت" and not toks[v].gap.strip():
+                noun = before.key[1:] if before.key[:1] == "و" and before.key[1:3] == "ال" else before.key
+                if noun.startswith("ال") and len(noun) >= 5 and noun not in self._stop and not self._time_word(noun):
+                    # والباحثون يقولون، والخبراء يرون: the subject before an imperfect verb
+                    return before.surface[1:] if noun != before.key else before.surface
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
         owner = self._document_owner(toks, text, offset, mentions, start, i)
