@@ -623,12 +623,12 @@ class ClaimExtractor:
                 persons = [m for m in before if m[3] == "person"]
                 if before:
                     return (persons or before)[-1][2]
-            before = toks[v - 1] if v > start else None
-            if before is not None and before.kind == "word" and toks[v].key[:1] in "يت" and not toks[v].gap.strip():
-                noun = before.key[1:] if before.key[:1] == "و" and before.key[1:3] == "ال" else before.key
+            subject = toks[v - 1] if v > start else None  # (the verb's own subject is empty)
+            if subject is not None and subject.kind == "word" and toks[v].key[:1] in "يت" and not toks[v].gap.strip():
+                noun = subject.key[1:] if subject.key[:1] == "و" and subject.key[1:3] == "ال" else subject.key
                 if noun.startswith("ال") and len(noun) >= 5 and noun not in self._stop and not self._time_word(noun):
                     # والباحثون يقولون، والخبراء يرون: the subject before an imperfect verb
-                    return before.surface[1:] if noun != before.key else before.surface
+                    return subject.surface[1:] if noun != subject.key else subject.surface
             if previous and line_no - previous[0] <= self.carry_lines:
                 return previous[1]  # وأضاف: the speaker goes on
         owner = self._document_owner(toks, text, offset, mentions, start, i)

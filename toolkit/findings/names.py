@@ -691,7 +691,7 @@ class PatternReader:
             forms = [keys[j] for j in words]
             j = first - 1
             if j >= 0 and (not words or plain_gap(toks[first].gap)) and not names.name_like(keys[j], False):
-                for form, cut, alef in readings(keys[j])[1:]:
+                for form, _, alef in readings(keys[j])[1:]:
                     if not alef and names.name_like(form, False) and len(forms) < names.max_name_words:
                         forms.insert(0, form)
                         words.insert(0, j)
