@@ -116,3 +116,17 @@ def test_embedding_and_the_corpus_stages_do_not_import_bertopic():
     assert isinstance(backend, BaseEmbedder) and as_bertopic(None) is None
     vectors = backend.embed(["قال الكرملين إن بيونغ يانغ حليف", "أرسلت كوريا الشمالية جنودا إلى روسيا"])
     assert vectors.shape == (2, 512) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_fully_cached_run_needs_no_torch_where_no_gpu_can_be_seen():
+    # torch takes 1.5 s to import: the cache key (which names the precision, hence the device)
+    # and a partition whose vectors are all cached must not load it on a machine without GPU
+    # driver files.
+    import subprocess
+    import sys
+
+    code = ("import sys; import toolkit.model.encoder as e; e._GPU_DEVICE_FILES = ('/nonexistent/nvidia0',); "
+            "from toolkit.model.embed import make_embedder; key = make_embedder().cache_key; "
+            "print(e.resolve_device(None), 'torch' in sys.modules, key)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[:2] == ["cpu", "False"] and "-v3-" in out[2]

@@ -65,3 +65,29 @@ def test_notebook_parameters_match_toolkit_defaults():
         cell = text.split('# %% tags=["parameters"]')[1].split("# %%")[0]
         names = set(re.findall(r"^(\w+) = ", cell, flags=re.M))
         assert names == set(DEFAULTS), py.name
+
+
+def test_numba_caches_compiled_code_without_being_imported_by_the_toolkit():
+    # Most of a run's processes never use numba (0.3 s to import); the ones that do (UMAP,
+    # pynndescent) still get cache=True as numba.njit's default.
+    import subprocess
+    import sys
+
+    code = ("import sys, toolkit, toolkit.study.report, toolkit.study.figures; before = 'numba' in sys.modules; "
+            "import numba; print(before, numba._toolkit_cache, numba.njit.__qualname__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "_cache_by_default.<locals>.njit"]
+
+
+def test_the_command_reads_notebooks_without_building_iri_grammars():
+    # jsonschema imports rfc3987_syntax where installed (a Lark grammar built at import, 1.3 s);
+    # the command keeps it out of its own process and nbformat still validates notebooks.
+    import subprocess
+    import sys
+
+    code = ("import sys; from toolkit.study import cli; cli._skip_iri_format_checks(); import nbformat; "
+            "nb = nbformat.read('notebooks/01_corpus_and_cleaning.ipynb', as_version=4); nbformat.validate(nb); "
+            "print(sys.modules.get('rfc3987_syntax') is None, len(nb.cells) > 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out == ["True", "True"]

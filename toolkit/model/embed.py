@@ -132,10 +132,11 @@ class USEReferenceEmbedder(Embedder):
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model loaded from disk only."""
 
-    def __init__(self, model_name_or_path: str, device: str | None = None):
+    def __init__(self, model_name_or_path: str, device: str | None = None, threads: int | None = None):
         super().__init__()
         self.model_name_or_path = model_name_or_path
         self.device = device
+        self.threads = threads
         self.name = "sentence-transformers:" + model_name_or_path
         self.cache_key = self.name
         self._model = None
@@ -144,8 +145,11 @@ class SentenceTransformerEmbedder(Embedder):
     def model(self):
         if self._model is None:
             _offline()
+            import torch
             from sentence_transformers import SentenceTransformer
 
+            if self.threads and (self.device or "cpu") == "cpu":
+                torch.set_num_threads(self.threads)
             target = _resolve_local_model(self.model_name_or_path)
             try:
                 self._model = SentenceTransformer(target, device=self.device or "cpu")
@@ -185,7 +189,7 @@ def make_embedder(backend: str = DEFAULT_BACKEND, threads: int | None = None) ->
     if backend == USEReferenceEmbedder.name:
         return USEReferenceEmbedder(threads=threads)
     if backend.startswith("sentence-transformers:"):
-        return SentenceTransformerEmbedder(backend.split(":", 1)[1])
+        return SentenceTransformerEmbedder(backend.split(":", 1)[1], threads=threads)
     raise EmbeddingError(
         f"unknown embedding backend '{backend}': use '{DEFAULT_BACKEND}', "
         f"'{USEReferenceEmbedder.name}' or 'sentence-transformers:NAME_OR_PATH'"

@@ -223,8 +223,21 @@ def _score(args) -> int:
     return 0
 
 
+def _skip_iri_format_checks() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+
+    papermill and nbconvert read notebooks through nbformat, which imports jsonschema; where
+    the optional ``rfc3987_syntax`` is installed (Jupyter's event schemas pull it in),
+    jsonschema imports it to check "iri" strings, and its import builds a Lark grammar: 1.3 s of
+    every run's start. The notebook schema uses no such format. Set only in the command's own
+    process, never in a user's kernel, and only if nothing imported it yet.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: its import fails, jsonschema skips it
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _skip_iri_format_checks()
     handlers = {"run": _run, "embed": _embed, "score": _score}
     try:
         return handlers[args.command](args)

@@ -206,7 +206,11 @@ def focus_embedder(p: dict):
 
 
 def _embed_task(part: Part, backend: str, cache_dir: str | None, host_threads) -> dict:
-    threads = _use_threads(host_threads)
+    # The embedder gives torch these threads when it loads its model: a partition whose
+    # vectors are all cached never imports torch (1.5 s of a seed rerun).
+    from .engine import task_threads
+
+    threads = task_threads(host_threads)
     embedder = _embedder(backend, threads)
     cache = _embedding_cache(cache_dir, embedder.cache_key) if cache_dir else None
     texts = part.run.load_part("segments", part.index, columns=["text"])["text"].tolist()

@@ -299,17 +299,23 @@ _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</scr
 
 
 _SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script>)", re.IGNORECASE | re.DOTALL)
-# A JSON/JavaScript escape \uXXXX (not itself escaped: an even run of backslashes before it).
-_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
+# A JSON/JavaScript escape \uXXXX after its whole run of backslashes: the escape is one only
+# when the run is odd (an even run is escaped backslashes, then a plain "u"). Starting at a
+# literal backslash lets the search skip to them (a look-behind pattern tried every position
+# of the report's 7 MB of scripts: 0.4 s).
+_UNICODE_ESCAPE = re.compile(r"(\\+)u([0-9a-fA-F]{4})")
 
 
 def _unescape_letter(match: re.Match) -> str:
+    backslashes = match.group(1)
+    if len(backslashes) % 2 == 0:
+        return match.group(0)
     code = int(match.group(2), 16)
     # Letters and marks only: ASCII escapes (\u003c for "<") keep a script from closing early,
     # and spaces, direction marks, separators and surrogate halves stay visible as escapes.
     if code < 0x80 or 0xD800 <= code <= 0xDFFF or unicodedata.category(chr(code))[0] not in "LM":
         return match.group(0)
-    return match.group(1) + chr(code)
+    return backslashes[:-1] + chr(code)
 
 
 def unescape_script_text(html: str) -> str:
