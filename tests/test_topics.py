@@ -264,3 +264,19 @@ def test_the_paths_a_pickled_bertopic_holds_stay_visible():
     data, paths = topics._pickle_bertopic(SimpleNamespace(embedding_model=None, cache=Path("/runs/seeds/work")))
     assert paths == [Path("/runs/seeds/work")]
     assert topics._unpickle_bertopic(data, None).cache == Path("/runs/seeds/work")
+
+
+def test_a_cache_filled_before_an_upgrade_is_not_reused(seed_embeddings, tmp_path, monkeypatch):
+    # Another umap-learn or torch may compute other bits: a rerun after an upgrade computes
+    # again rather than differ from a cold run on the same machine.
+    from toolkit.model import topics
+
+    params = dict(n_neighbors=10, n_components=2, min_dist=0.0, metric="cosine", random_state=3, n_jobs=1)
+    topics.cached_umap(seed_embeddings, tmp_path, **params)
+    topics.cached_nearest_reference(seed_embeddings, seed_embeddings, 5, tmp_path)
+    real = topics._versions_of
+    monkeypatch.setattr(topics, "_versions_of", lambda names: real(names).replace("numpy==", "numpy==0"))
+    topics.cached_umap(seed_embeddings, tmp_path, **params)
+    topics.cached_nearest_reference(seed_embeddings, seed_embeddings, 5, tmp_path)
+    assert len(list((tmp_path / "umap").glob("*.npy"))) == 2
+    assert len(list((tmp_path / "neighbours").glob("*.npz"))) == 2

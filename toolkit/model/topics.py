@@ -80,9 +80,29 @@ def surface_forms(texts) -> dict[str, str]:
 EXACT_NEIGHBOURS_FROM = 4096
 
 
+# The packages whose arithmetic a cached result depends on: another version may give other
+# bits, and a cache filled before an upgrade must not make a rerun differ from a cold run.
+_UMAP_COMPUTED_BY = ("umap-learn", "pynndescent", "numba", "numpy", "scipy", "scikit-learn")
+_NEIGHBOURS_COMPUTED_BY = ("torch", "numpy")
+
+
+def _versions_of(distributions) -> str:
+    """"umap-learn==0.5.9 numba==…": the installed versions (importlib.metadata: nothing imported)."""
+    from importlib import metadata
+
+    def version(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "absent"
+
+    return " ".join(f"{name}=={version(name)}" for name in distributions)
+
+
 def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, neighbours=None,
                 **umap_params) -> np.ndarray:
-    """UMAP of ``embeddings`` with ``umap_params``, cached on disk by a hash of both.
+    """UMAP of ``embeddings`` with ``umap_params``, cached on disk by a hash of both (and of
+    the versions of the packages that compute it).
 
     UMAP is the slowest step of a large run (a minute for 50,000 paragraphs on 2 cores) and
     its result depends only on the vectors and the parameters (random_state included), so a
@@ -101,6 +121,7 @@ def cached_umap(embeddings: np.ndarray, cache_dir, verbose: bool = False, neighb
     path = None
     if cache_dir:
         digest = hashlib.sha256(vectors.tobytes())
+        digest.update(_versions_of(_UMAP_COMPUTED_BY).encode())
         keyed = dict(umap_params, exact_neighbours=True) if neighbours is not None else umap_params
         digest.update(json.dumps(keyed, sort_keys=True).encode())
         path = Path(cache_dir) / "umap" / f"{digest.hexdigest()[:32]}.npy"
@@ -849,7 +870,8 @@ def cached_nearest_reference(embeddings: np.ndarray, reference: np.ndarray, k: i
         return nearest_reference(embeddings, reference, k)
     E = np.ascontiguousarray(embeddings, dtype=np.float32)
     R = np.ascontiguousarray(reference, dtype=np.float32)
-    digest = hashlib.sha256(f"nearest_reference 1 k={int(k)} {E.shape} {R.shape}".encode())
+    digest = hashlib.sha256(f"nearest_reference 1 k={int(k)} {E.shape} {R.shape} "
+                            f"{_versions_of(_NEIGHBOURS_COMPUTED_BY)}".encode())
     digest.update(E.tobytes())
     digest.update(R.tobytes())
     path = Path(cache_dir) / "neighbours" / f"{digest.hexdigest()[:32]}.npz"
