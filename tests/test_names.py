@@ -89,6 +89,16 @@ def test_a_given_name_is_a_name_word_though_the_corpus_writes_it_with_the_articl
     assert surfaces(names, texts[1], 4, titled=True) == ["عزام", "بن", "محمد", "الدخيل"]
 
 
+def test_a_given_name_is_not_read_as_a_proclitic_before_a_word_of_the_corpus():
+    # فيصل is no ف before يصل ("arrives"), though the corpus writes يصل; فيقول, no given name,
+    # is still ف + يقول.
+    texts = ["بحضور نائب رئيس النادي فيصل أبا الخيل في مطار الملك خالد", "يصل الفريق غدا إلى الرياض",
+             "فيقول المدرب إن الفريق يصل غدا", "ويقول اللاعب إنه جاهز"]
+    names = names_of(texts)
+    assert names.name_like("فيصل") and not names.name_like("فيقول")
+    assert surfaces(names, texts[0], 4, titled=True)[:1] == ["فيصل"]
+
+
 def test_a_rare_word_that_always_follows_a_shared_given_name_extends_it():
     # عبدالرحمن is followed by many names; عويد follows it wherever it occurs: one name.
     texts = ["ناشدت والدة المواطن عبدالرحمن عويد العنزي", "وقال عبدالرحمن عويد العنزي إن",
