@@ -241,3 +241,12 @@ def test_the_subject_before_an_imperfect_verb_of_saying_speaks():
 def test_an_amount_converted_in_brackets_keeps_the_qualifier_of_the_amount():
     c = claims_of("قدرت الإعانات بنحو 1.2 مليار دولار (4.5 مليارات ريال) هذا العام.")
     assert list(c["qualifier"]) == ["about", "about"] and list(c["unit"]) == ["دولار", "ريال"]
+
+
+def test_phone_numbers_codes_and_sizes_are_not_claims():
+    found = claims_of("للاستفسار يمكن الاتصال على الرقم المجاني الموحد 8004411110 أو الجوال 0555123456.",
+                      "ترسل رسالة تبدأ بالرمز 159 إلى Mobily 737221 للاشتراك.",
+                      "ويرفق المتقدم صورتين مقاس (4 x 6) وصورة مقاس (6في4) و3 صور شخصية.",
+                      "وبلغ عدد تأشيرات العمل 1586532 تأشيرة.")
+    assert found["number_text"].tolist() == ["3", "1586532"]
+    assert found["unit"].tolist() == ["صور", "تأشيرة"]

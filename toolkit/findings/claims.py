@@ -99,7 +99,15 @@ ORDINAL_WORDS = {normalize_arabic(w) for w in (
     "المرتبة المركز الذكرى القمة الموسم الأسبوع الفصل الباب الجزء").split()}
 YEAR_WORDS = {normalize_arabic(w) for w in "عام العام سنة السنة لعام".split()}
 REFERENCE_WORDS = {normalize_arabic(w) for w in ("المادة مادة رقم الرقم البند بند الفقرة فقرة القرار قرار الساعة "
-                                                  "صفحة الصفحة مقاس").split()}
+                                                  "صفحة الصفحة مقاس الرمز رمز هاتف الهاتف جوال الجوال فاكس الفاكس "
+                                                  "تحويلة واتساب").split()}
+# A number that names rather than counts: a phone number, an account or a code (a long run of digits
+# with no thousands separator, or one opening with 0), a model or code after a Latin word (Stc 635031),
+# and the sides of a size (4 x 6، 6في4).
+_IDENTIFIER_DIGITS = 8
+_LATIN_WORD_BEFORE = re.compile(r"[A-Za-z]{2,}\s*$")
+_SIZE_JOINT = re.compile(r"^\s*[xX×*]\s*$")
+_SIZE_WORDS = {"x", "X", "في"}
 # The ordinal units (and the article's cardinal الأحد) that make a compound number with عشر/عشرة
 # (الحادي عشر، الثانية عشرة، الأبيات الأحد عشر): an age, a rank or a count, read as its number.
 ORDINAL_UNITS = _normalized({"الحادي": 1, "الحادية": 1, "الأحد": 1, "الإحدى": 1, "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3,
@@ -330,6 +338,31 @@ class ClaimExtractor:
         return claims, speaker_line
 
     @staticmethod
+    def _reference_before(toks, i) -> bool:
+        """Whether the number at ``i`` is the label of a reference noun, right before it or before
+        its adjectives with the article (الرقم المجاني الموحد 8004411110، المادة 5)."""
+        j = i - 1
+        for _ in range(3):
+            if j < 0 or toks[j].kind != "word":
+                return False
+            if any(f in REFERENCE_WORDS for f, _, _ in readings(toks[j].key)):
+                return True  # بالرمز، ورقم
+            if not toks[j].key.startswith("ال") or not toks[j + 1].gap.strip() in ("", "(", "«", '"'):
+                return False
+            j -= 1
+        return False
+
+    @staticmethod
+    def _size_sides(toks, i) -> int | None:
+        """The last token of a size (4 x 6، 6×4، 6في4) whose first side is the number at ``i``."""
+        if i + 1 < len(toks) and toks[i + 1].kind == "num" and _SIZE_JOINT.match(toks[i + 1].gap):
+            return i + 1  # 4×6، 4 * 6
+        if i + 2 < len(toks) and toks[i + 1].key in _SIZE_WORDS and toks[i + 2].kind == "num" \
+                and (toks[i + 1].key != "في" or toks[i + 1].gap == toks[i + 2].gap == ""):
+            return i + 2  # 4 x 6; 6في4 written without spaces (6 في 4 may be a ratio)
+        return None
+
+    @staticmethod
     def _converts(toks, first, before: dict) -> bool:
         """Whether the number at ``first`` opens a bracket right after the claim ``before`` and
         its unit: the same amount in another currency or unit."""
@@ -357,8 +390,14 @@ class ClaimExtractor:
                 return 0, None, None, i, i + (1 if nxt and nxt.key in ERA_MARKS else 0), "date"
             if before and before.key in ORDINAL_WORDS:
                 return 0, None, None, i, i, "ordinal"
-            if before and before.key in REFERENCE_WORDS:
+            size = self._size_sides(toks, i)
+            if size:
+                return 0, None, None, i, size, "size"
+            if before and self._reference_before(toks, i):
                 return 0, None, None, i, i, "reference"
+            if tok.key.isdigit() and (len(tok.key) >= _IDENTIFIER_DIGITS or len(tok.key) >= 4 and tok.key[0] == "0") \
+                    or _LATIN_WORD_BEFORE.search(text[max(0, s - 24):s]):
+                return 0, None, None, i, i, "identifier"
             if before and before.key in YEAR_WORDS and len(tok.key) == 4:
                 return 0, None, None, i, i, "year"
             j = i + 1
