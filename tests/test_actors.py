@@ -468,3 +468,20 @@ def test_a_clubs_name_leaves_out_its_countrys_adjective():
                              "وانتقل إلى نادي الترجي الرياضي في الموسم الماضي."]})
     clubs = set(ActorExtractor().fit(lines).mentions_.query("kind == 'institution'")["surface"])
     assert "الافريقي" in clubs and "الترجي الرياضي" in clubs
+
+
+def test_a_national_force_or_police_with_its_nisba_is_one_institution():
+    found = names("ذكرت الشرطة الألمانية اليوم الأحد أن رجلا مخمورا دخل المطار.",
+                  "قتل أربعة من عناصر القوات المسلحة المصرية بينهم ضابط.",
+                  "وقصف سلاح الجو الليبي مواقع للمسلحين.")
+    assert found.get("الشرطة الألمانية") == "institution"
+    assert found.get("القوات المسلحة المصرية") == "institution"
+    assert found.get("سلاح الجو الليبي") == "institution"
+
+
+def test_the_country_as_the_adjective_of_a_noun_is_no_place():
+    fitted = ActorExtractor().fit(frame({"d.txt": ["دخلت الشاحنات الأراضي السعودية أمس.",
+                                                   "وقالت الجمارك السعودية إنها ضبطت الشحنة.",
+                                                   "ووصل الوفد إلى السعودية أمس."]}))
+    places = fitted.mentions_[fitted.mentions_["kind"] == "place"]
+    assert places["line"].tolist() == [3]

@@ -40,7 +40,7 @@ from ..resources import RESOURCES
 from ..schema import ACTOR_MENTIONS, ACTORS
 from .names import CorpusWords, NameContexts, NameWords, PatternReader, Trie, WordStatistics
 from .surnames import DocumentSurnames, family_name
-from .words import mention_surface
+from .words import mention_surface, plain_gap
 
 KINDS = ("person", "institution", "place")
 
@@ -242,6 +242,7 @@ class ActorExtractor:
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
+        self._place_nouns = {tuple(w) for w in self._pats["place_triggers"]}
         return self
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
@@ -439,13 +440,29 @@ class ActorExtractor:
 
     def _known_names(self, toks, keys):
         """A line's mentions of known names (``Trie.scan``), a short listed acronym only as written."""
-        return self._trie.scan(toks, keys, self._as_listed if self._as_written else None)
+        return self._trie.scan(toks, keys, self._as_listed)
 
     def _as_listed(self, toks, keys, i, hit) -> bool:
         # A short acronym matches only as written: وام (WAM) is not وأم "and a mother".
-        _, n, cut, alef = hit
-        spellings = self._as_written.get(Trie.key_at(keys, i, n, cut, alef)) if n == 1 else None
-        return spellings is None or toks[i].surface[cut:] in spellings
+        entry, n, cut, alef = hit
+        if n > 1:
+            return True
+        key = Trie.key_at(keys, i, n, cut, alef)
+        spellings = self._as_written.get(key) if self._as_written else None
+        if spellings is not None and toks[i].surface[cut:] not in spellings:
+            return False
+        return not (self._actors[entry].kind == "place" and self._nisba_after_noun(toks, keys, i, key[0], cut))
+
+    def _nisba_after_noun(self, toks, keys, i, key: str, cut: int) -> bool:
+        """Whether a place written like its feminine nisba (السعودية) stands as the adjective of
+        the definite noun before it: الأراضي السعودية، الجمارك السعودية are no mention of the
+        country; after a place noun it stays the place's name (المنطقة الشرقية)."""
+        if cut or not (key.startswith("ال") and key.endswith("يه")) or i == 0 or not plain_gap(toks[i].gap):
+            return False
+        before = keys[i - 1]
+        names = getattr(self, "_names", None)
+        return (before.startswith("ال") and len(before) > 3 and (names is None or before not in names.stop)
+                and (before,) not in self._place_nouns)
 
     def learn_spellings(self, parts: list[Counter]) -> None:
         """Each actor's name: the gazetteer's, or the longest of its frequent spellings."""
