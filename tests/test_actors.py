@@ -485,3 +485,11 @@ def test_the_country_as_the_adjective_of_a_noun_is_no_place():
                                                    "ووصل الوفد إلى السعودية أمس."]}))
     places = fitted.mentions_[fitted.mentions_["kind"] == "place"]
     assert places["line"].tolist() == [3]
+
+
+def test_the_outlet_of_a_dateline_is_an_organisation():
+    found = names("رويترز- كراتشي: قتل خمسة أشخاص في انفجار.",
+                  "سبق- مكة المكرمة: نظم شباب الحي حفلا للمعايدة.",
+                  "محمد البقمي- جدة: ناشدت والدة المواطن الجهات المختصة.")
+    assert found.get("رويترز") == "institution" and found.get("سبق") == "institution"
+    assert found.get("محمد البقمي") != "institution"  # a reporter's byline: a person, not an outlet

@@ -297,6 +297,7 @@ class ActorExtractor:
             reader.said_family_names(toks, keys)
             reader.aged(toks, keys)
             reader.quoted_organisations(toks, keys)
+            reader.datelines(toks, keys)
         return reader.found, reader.said, reader.extended
 
     def learn_given(self, parts: list[tuple[Counter, set, dict]]) -> None:

@@ -33,6 +33,7 @@ _NOT_PLACE_ENDINGS = ("يه", "ين", "ون", "ات")
 # titles after a head start the next phrase (حكومة الرئيس ...).
 _NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الامام", "السلطان"})
 # What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
+_DASH = re.compile(r"^\s*[-–—]\s*$")
 _SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "ل", "انه", "انها", "انهم", "بانه", "بانها",
                            "بانهم"})
 # An age in brackets after a name, «لانزيني (22 عاما)»: news writes a person's age so, and
@@ -725,6 +726,35 @@ class PatternReader:
                     self._count("institution", toks, keys, span)
                     self.said.add(tuple(keys[m] for m in span))
                     break
+
+    def datelines(self, toks, keys) -> None:
+        """The outlet of a dateline that opens a line: «رويترز- كراتشي:»، «الرياض - واس:». One
+        side of the dash is a known place, the other (one or two words, no place, no verb, no
+        word of a name) is the paper or agency that filed the story."""
+        if len(toks) < 3 or toks[0].gap.strip():
+            return
+        dash = next((d for d in range(1, min(3, len(toks) - 1) + 1) if _DASH.search(toks[d].gap)), None)
+        if dash is None:
+            return
+        colon = next((c for c in range(dash + 1, min(dash + 4, len(toks))) if ":" in toks[c].gap), None)
+        if colon is None or not all(plain_gap(toks[j].gap) for j in range(1, colon) if j != dash):
+            return
+        names = self.names
+        left, right = list(range(0, dash)), list(range(dash, colon))
+
+        def place(span):
+            return all(keys[j] in names.gaz_places for j in span)
+
+        def outlet(span):
+            return len(span) <= 2 and not any(
+                keys[j] in names.gaz_places or keys[j] in names.stop or keys[j] in names.shipped_given
+                or names.is_verb(keys[j]) for j in span)
+
+        for named, other in ((right, left), (left, right)):
+            if place(other) and outlet(named):
+                self._count("institution", toks, keys, named)
+                self.said.add(tuple(keys[j] for j in named))
+                return
 
     # -- persons named without a title (after the passes above: it learns from them)
     def given_names(self) -> set[str]:
