@@ -242,7 +242,12 @@ class ActorExtractor:
         self._trie = self._listed_names(gaz, self._pats)
         self._gaz_places = {w for words, e in self._trie.entries.items() if self._actors[e].kind == "place"
                             for w in words}
+        # What may stand before a place without making it an adjective (``_nisba_after_noun``),
+        # kept past the pattern passes (their reader and name words are gone by the mentions').
+        from ..model.topics import arabic_stop_words
+
         self._place_nouns = {tuple(w) for w in self._pats["place_triggers"]}
+        self._stop_words = set(arabic_stop_words())
         return self
 
     def partition_words(self, lines: pd.DataFrame) -> CorpusWords:
@@ -440,7 +445,8 @@ class ActorExtractor:
                 "end": start + toks[i + n - 1].end, "entry": entry, "surface": surface}
 
     def _known_names(self, toks, keys):
-        """A line's mentions of known names (``Trie.scan``), a short listed acronym only as written."""
+        """A line's mentions of known names (``Trie.scan``): a short listed acronym only as written,
+        a place written like its nisba not where it is a noun's adjective (``_as_listed``)."""
         return self._trie.scan(toks, keys, self._as_listed)
 
     def _as_listed(self, toks, keys, i, hit) -> bool:
@@ -461,8 +467,7 @@ class ActorExtractor:
         if cut or not (key.startswith("ال") and key.endswith("يه")) or i == 0 or not plain_gap(toks[i].gap):
             return False
         before = keys[i - 1]
-        names = getattr(self, "_names", None)
-        return (before.startswith("ال") and len(before) > 3 and (names is None or before not in names.stop)
+        return (before.startswith("ال") and len(before) > 3 and before not in self._stop_words
                 and (before,) not in self._place_nouns)
 
     def learn_spellings(self, parts: list[Counter]) -> None:

@@ -347,7 +347,7 @@ class ClaimExtractor:
                 return False
             if any(f in REFERENCE_WORDS for f, _, _ in readings(toks[j].key)):
                 return True  # بالرمز، ورقم
-            if not toks[j].key.startswith("ال") or not toks[j + 1].gap.strip() in ("", "(", "«", '"'):
+            if not toks[j].key.startswith("ال") or toks[j + 1].gap.strip() not in ("", "(", "«", '"'):
                 return False
             j -= 1
         return False

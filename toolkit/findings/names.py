@@ -32,8 +32,9 @@ _NOT_PLACE_ENDINGS = ("يه", "ين", "ون", "ات")
 # Titles that bodies and places are named after (جامعة الملك فيصل، مركز الشيخ زايد); other
 # titles after a head start the next phrase (حكومة الرئيس ...).
 _NAMING_TITLES = frozenset({"الملك", "الامير", "الشيخ", "الامام", "السلطان"})
-# What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
+# The gap of a dateline's dash (رويترز- كراتشي:، الرياض - واس:).
 _DASH = re.compile(r"^\s*[-–—]\s*$")
+# What opens the reported words after «قال فلان»: أن/إن، بأن، إلى (أن)، خلال (حديثه)، في (تصريح).
 _SAID_OPENERS = frozenset({"ان", "بان", "الي", "خلال", "في", "ل", "انه", "انها", "انهم", "بانه", "بانها",
                            "بانهم"})
 # An age in brackets after a name, «لانزيني (22 عاما)»: news writes a person's age so, and
