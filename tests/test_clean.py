@@ -50,6 +50,38 @@ def test_chrome_lines_and_trailing_block():
     assert labels[5:] == ["boilerplate"] * 5     # phrases, and 'أقدم' inside the trailing block
 
 
+def test_section_markers_are_no_chrome_around_a_poem_or_a_column():
+    # A poem numbered «1», «2» and a column of short items between «***»: the markers carry no
+    # text, the verses and items between them are the article's, and the e-mail footer with
+    # the short line after it is still chrome.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "«1»", "بخيال مرهف", "أبني لك كل لحظة", "قصور تحاكي القمم..",
+        "«2»", "حينما أشعل", "في الليل وجد", "التباريح..",
+        "***", "- العتب على من يدفعه لمثل تلك المواقف ثم يتخلى عنه عند تورطه.",
+        "***", "- الاعتذار الأخير جاء بعد الخروج بكفالة.",
+        "***", "salem_sahab@hotmail.com", "تبدأ بالرمز ثم مسافة ثم نص الرسالة",
+    ]}))
+    labels = _labels(cleaned)
+    reasons = cleaned["reason"].tolist()
+    assert [labels[i] for i in (0, 4, 8, 10, 12)] == ["boilerplate"] * 5
+    assert "no letters" in reasons[0] and "no letters" in reasons[8]
+    assert labels[1:4] == labels[5:8] == ["", "", ""]
+    assert labels[9] == labels[11] == ""
+    assert labels[13:] == ["boilerplate", "boilerplate"]
+
+
+def test_a_numbered_list_of_apps_is_no_share_widget():
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "* نقدم لكم التطبيقات الأكثر تحميلا في متجري «آي تونز» و«غوغل بلاي» عالميا خلال الأسبوع الماضي",
+        "* التطبيقات المجانية", "1. لعبة «آغار. آي أو» Agar.io", "2. «فيسبوك ميسنجر» Facebook Messenger",
+        "3. تطبيق «فيسبوك» Facebook", "4. تطبيق «إنستغرام» Instagram", "5. تطبيق «يوتيوب» YouTube",
+        "تابعونا على فيسبوك",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[:7] == [""] * 7
+    assert labels[7] == "boilerplate"        # the widget under the list, not numbered
+
+
 def test_one_word_phrase_does_not_hit_a_headline():
     # 'تعليقات' is chrome as a widget label, not inside a headline in the article body.
     cleaned = LineCleaner().fit_transform(_lines({"a.txt": [

@@ -13,7 +13,12 @@ Signals are general, not tied to one site:
 - **boilerplate**: short lines containing a chrome phrase (list kept as data), short lines
   with no Arabic words, lines of a chrome shape (outlet datelines, end-of-story markers),
   short lines repeated across many documents of the corpus (learned in ``fit``), and short
-  lines sandwiched in or trailing such chrome at the end of a document.
+  lines sandwiched in or trailing such chrome at the end of a document. A line with no
+  letters at all (``***``, «2», (٣), a bare number) is set aside as carrying no text, but it
+  is no evidence of chrome around it: columns, poems and lists number their sections with
+  such lines, so only chrome with letters (a widget label, an e-mail, a repeated byline)
+  grows into the short lines around it. A numbered list item (``3. تطبيق «فيسبوك»``) is the
+  article's own list, not a share widget: one-word phrases do not hit it.
 - **duplicate**: a line whose normalized text repeats an earlier line of the same document,
   exactly or nearly (rapidfuzz ratio at or above ``near_duplicate_ratio``).
 """
@@ -34,6 +39,11 @@ from ..schema import LINES
 from .normalize import count_arabic_words, match_key
 
 _PROCLITICS = "(?:و|ف|ب|ل|ال|وال|بال|لل|فال|فب|وب|ول)?"
+# No letter of any script: separators and section numbers («***», «2», (٣), "3601127075").
+_NO_LETTERS = re.compile(r"[\W\d_]*")
+# A list item's number: "3. ", "(4) ", "٥- ", "6) ".
+_ENUMERATED = re.compile(r"^\W{0,3}[\d٠-٩]{1,2}\s*[.)\-–:]")
+NO_LETTERS_REASON = "line with no letters (a separator or a number)"
 
 
 @dataclass(frozen=True)
@@ -200,11 +210,13 @@ class LineCleaner:
             if shape.search(stripped):
                 return f"chrome shape /{shape.pattern}/"
         if count_arabic_words(text) == 0 and n_words <= 6:
-            return "short line with no Arabic words"
+            return NO_LETTERS_REASON if _NO_LETTERS.fullmatch(stripped) else "short line with no Arabic words"
+        enumerated = bool(_ENUMERATED.match(stripped))
         for phrase, rx in self._phrases:
             # One-word phrases ('تعليقات', 'share') only on widget-sized lines, unless the line
-            # sits in the footer zone; longer phrases are specific enough anywhere.
-            if " " not in phrase and n_words > 4 and not in_tail:
+            # sits in the footer zone; longer phrases are specific enough anywhere. Never on a
+            # numbered list item: a widget is not numbered, an article's list of apps is.
+            if " " not in phrase and (enumerated or (n_words > 4 and not in_tail)):
                 continue
             if rx.search(key):
                 return f"chrome phrase '{phrase}'"
@@ -213,18 +225,23 @@ class LineCleaner:
         return ""
 
     def _grow_chrome(self, chrome: list[str], words: list[int], line_numbers: list[int]) -> None:
-        """Chrome comes in blocks: extend it to short lines inside and after such blocks."""
+        """Chrome comes in blocks: extend it to short lines inside and after such blocks. Only
+        chrome with letters grows: a line with no letters is how a column or a poem separates
+        its own sections («***», (٣)), so the short lines between two of them are its text."""
         n = len(chrome)
+        grows = [bool(c) and c != NO_LETTERS_REASON for c in chrome]
         # Short lines sandwiched between two chrome lines.
         for i in range(1, n - 1):
-            if not chrome[i] and words[i] <= self.chrome_max_words and chrome[i - 1] and chrome[i + 1]:
+            if not chrome[i] and words[i] <= self.chrome_max_words and grows[i - 1] and grows[i + 1]:
                 chrome[i] = f"between chrome lines {line_numbers[i - 1]} and {line_numbers[i + 1]}"
-        # The trailing run of chrome and short lines, from its first chrome line to the end.
+                grows[i] = True
+        # The trailing run of chrome and short lines, from its first chrome line with letters
+        # to the end.
         first = None
         for i in range(n - 1, -1, -1):
-            if chrome[i]:
+            if grows[i]:
                 first = i
-            elif words[i] > self.short_words:
+            elif not chrome[i] and words[i] > self.short_words:
                 break
         if first is not None:
             for i in range(first, n):
