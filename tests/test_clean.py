@@ -38,6 +38,23 @@ def test_exact_and_near_duplicates():
     assert cleaned["reason"].iloc[-1] == "repeats line 5"
 
 
+def test_lines_that_differ_in_a_number_or_a_short_word_are_no_repeats():
+    # A recipe's two spoons of salt, a league's group tables, two letters' signatures: short
+    # lines one word or number apart are different lines; the headline scraped twice is not.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        "موسكو وبيونج يانج شراكة استراتيجية", "موسكو وبيونج يانج: شراكة استراتيجية",
+        *BODY,
+        "- ملعقة صغيرة من الملح.", "- 1.5 ملعقة صغيرة من الملح.",
+        "ترتيب المجموعة الثانية", "ترتيب المجموعة الثالثة",
+        "ام محمد ـ الدمام", "ام حمد ـ الدمام",
+        "تم تخفيض أرباح الربع الأول من العام 2013 المنشورة سابقا والبالغة 1,340 مليون ريال",
+        "تم تخفيض أرباح الربع الثاني من العام 2013 المنشورة سابقا والبالغة 1,276 مليون ريال",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[1] == "duplicate"
+    assert labels[2:] == [""] * 12
+
+
 def test_chrome_lines_and_trailing_block():
     cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
         "TT", *BODY,

@@ -20,7 +20,9 @@ Signals are general, not tied to one site:
   grows into the short lines around it. A numbered list item (``3. تطبيق «فيسبوك»``) is the
   article's own list, not a share widget: one-word phrases do not hit it.
 - **duplicate**: a line whose normalized text repeats an earlier line of the same document,
-  exactly or nearly (rapidfuzz ratio at or above ``near_duplicate_ratio``).
+  exactly or nearly (rapidfuzz ratio at or above ``near_duplicate_ratio``). A near repeat has
+  the same numbers as the line it repeats, and is a line of ``short_words`` words or more
+  unless it repeats the document's first line (its headline, scraped twice).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ _PROCLITICS = "(?:و|ف|ب|ل|ال|وال|بال|لل|فال|فب|وب|ول)?"
 _NO_LETTERS = re.compile(r"[\W\d_]*")
 # A list item's number: "3. ", "(4) ", "٥- ", "6) ".
 _ENUMERATED = re.compile(r"^\W{0,3}[\d٠-٩]{1,2}\s*[.)\-–:]")
+_DIGITS = re.compile(r"\d+")
 NO_LETTERS_REASON = "line with no letters (a separator or a number)"
 
 
@@ -301,7 +304,15 @@ class LineCleaner:
                 # The window (document head plus recent lines) keeps this linear in long files.
                 window = list(zip(earlier[:30], earlier_idx[:30])) + list(
                     zip(earlier[30:][-300:], earlier_idx[30:][-300:]))
-                cands = [(k, j) for k, j in window if 0.8 <= len(k) / len(key) <= 1.25]
+                # A near repeat differs in form, not in what it says: the same numbers (a
+                # recipe's 4 and 1.5 spoons, a list's items 2 and 3, quarters' figures are
+                # different lines), and a short line only near-repeats the headline (a title
+                # scraped twice); elsewhere short lines that differ by a word are different
+                # lines (ترتيب المجموعة الثانية / الثالثة, a poem's verses, two signatures).
+                digits = _DIGITS.findall(key)
+                long_line = len(key.split()) >= self.short_words
+                cands = [(k, j) for k, j in window if 0.8 <= len(k) / len(key) <= 1.25
+                         and (long_line or j == earlier_idx[0]) and _DIGITS.findall(k) == digits]
                 if cands:
                     match = process.extractOne(key, [k for k, _ in cands], scorer=fuzz.ratio,
                                                score_cutoff=self.near_duplicate_ratio)
