@@ -120,6 +120,19 @@ def test_related_block_ends_where_the_body_resumes():
     assert labels[5:] == [""] * 4
 
 
+def test_teasers_scraped_onto_the_marker_line_are_related():
+    # «Other articles by the writer» with its titles run together on one line, after a column;
+    # a paragraph that opens with «قد يهمك» is prose, not a marker.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY,
+        "قد يهمك أن تعرف أن الشراكة بين البلدين بدأت قبل سنوات طويلة من توقيع المعاهدة الأخيرة بينهما.",
+        "مقالات أخرى للكاتبلماذا لا يعمم برنامج إيران؟!داعش حرب شاملةحربنا ضد داعشعيد بروح الانتصار",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[:5] == [""] * 5
+    assert labels[5] == "related"
+
+
 def test_related_block_ends_at_a_new_article_header():
     caption = "تظهر هذه الصورة الملتقطة في 21 نوفمبر الزعيم الكوري الشمالي في معرض للدفاع الوطني"
     cleaned = LineCleaner().fit_transform(_lines({"a.txt": [

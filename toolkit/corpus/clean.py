@@ -45,6 +45,8 @@ _PROCLITICS = "(?:و|ف|ب|ل|ال|وال|بال|لل|فال|فب|وب|ول)?"
 _NO_LETTERS = re.compile(r"[\W\d_]*")
 # A list item's number: "3. ", "(4) ", "٥- ", "6) ".
 _ENUMERATED = re.compile(r"^\W{0,3}[\d٠-٩]{1,2}\s*[.)\-–:]")
+# Nouns by which a related-articles marker names its block as a list of articles (normalized).
+_LIST_NOUNS = frozenset({"مقالات", "اخبار", "مواضيع", "موضوعات", "related", "more"})
 _DIGITS = re.compile(r"\d+")
 NO_LETTERS_REASON = "line with no letters (a separator or a number)"
 
@@ -266,10 +268,18 @@ class LineCleaner:
             i = max(end, i + 1)
 
     def _marker(self, key: str, n_words: int, markers) -> str:
-        if not key or n_words > 6:
+        if not key:
             return ""
+        if n_words <= 6:
+            for m in markers:
+                if key == m or (key.startswith(m + " ") and n_words <= len(m.split()) + 2):
+                    return m
+        # A marker that names what follows as a list of articles («مقالات أخرى للكاتب»، «أخبار
+        # ذات صلة») opening a line of any length: the block's teasers scraped onto the
+        # marker's line, their titles run together. Prose does not open a paragraph so; a
+        # marker such as «قد يهمك» or «الأكثر قراءة» may, and must stand alone.
         for m in markers:
-            if key == m or (key.startswith(m + " ") and n_words <= len(m.split()) + 2):
+            if key.startswith(m) and len(m.split()) >= 2 and m.split()[0] in _LIST_NOUNS:
                 return m
         return ""
 
