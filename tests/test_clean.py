@@ -133,6 +133,19 @@ def test_teasers_scraped_onto_the_marker_line_are_related():
     assert labels[5] == "related"
 
 
+def test_the_story_link_under_an_article_is_chrome():
+    # Al-Weeam prints the story's link with its headline under the body: chrome, even with a
+    # long headline; the same words at the end of a body sentence are not a line of their own.
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY,
+        "وجرى خلال الاجتماع استعراض مستجدات الأوضاع على الساحة اللبنانية. رابط الخبر بصحيفة الوئام: لقاء",
+        "رابط الخبر بصحيفة الوئام: رئيس اللجنة المنظمة لكأس العالم بروسيا يرى في بلاتر “ضحية وشخصية في غاية الشجاعة”",
+    ]}))
+    labels = _labels(cleaned)
+    assert labels[:5] == [""] * 5
+    assert labels[5] == "boilerplate"
+
+
 def test_related_block_ends_at_a_new_article_header():
     caption = "تظهر هذه الصورة الملتقطة في 21 نوفمبر الزعيم الكوري الشمالي في معرض للدفاع الوطني"
     cleaned = LineCleaner().fit_transform(_lines({"a.txt": [

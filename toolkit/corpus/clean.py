@@ -209,19 +209,25 @@ class LineCleaner:
 
     def _chrome_reason(self, text: str, key: str, n_words: int, in_tail: bool) -> str:
         stripped = text.strip()
-        if n_words > self.chrome_max_words:
+        # A shape is anchored on the line's start and form, so it may hold a headline of its
+        # own (a story's link line: its prefix and the headline, 17-20 words); twice the
+        # phrase limit, not more: a longer line holds text (the next story) after it.
+        if n_words > 2 * self.chrome_max_words:
             return ""
         for shape in self.patterns_.chrome_shapes:
             if shape.search(stripped):
                 return f"chrome shape /{shape.pattern}/"
+        if n_words > self.chrome_max_words:
+            return ""
         if count_arabic_words(text) == 0 and n_words <= 6:
             return NO_LETTERS_REASON if _NO_LETTERS.fullmatch(stripped) else "short line with no Arabic words"
         enumerated = bool(_ENUMERATED.match(stripped))
         for phrase, rx in self._phrases:
             # One-word phrases ('تعليقات', 'share') only on widget-sized lines, unless the line
-            # sits in the footer zone; longer phrases are specific enough anywhere. Never on a
+            # sits in the footer zone (a footer line is short too: «تويتر: Arfaj1», not a sentence
+            # naming Twitter); longer phrases are specific enough anywhere. Never on a
             # numbered list item: a widget is not numbered, an article's list of apps is.
-            if " " not in phrase and (enumerated or (n_words > 4 and not in_tail)):
+            if " " not in phrase and (enumerated or n_words > (self.short_words if in_tail else 4)):
                 continue
             if rx.search(key):
                 return f"chrome phrase '{phrase}'"
