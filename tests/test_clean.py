@@ -99,6 +99,15 @@ def test_a_numbered_list_of_apps_is_no_share_widget():
     assert labels[7] == "boilerplate"        # the widget under the list, not numbered
 
 
+def test_a_numbered_list_in_latin_script_is_the_articles_list():
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
+        *BODY, "أفضل أفلام الغرب الأمريكي في رأي النقاد:",
+        "3 - Unforgiven | Clint Eastwood (1992)", "4 - High Noon | Fred Zinnemann (1952)",
+        "Next Previous",
+    ]}))
+    assert _labels(cleaned)[4:] == ["", "", "", "boilerplate"]
+
+
 def test_one_word_phrase_does_not_hit_a_headline():
     # 'تعليقات' is chrome as a widget label, not inside a headline in the article body.
     cleaned = LineCleaner().fit_transform(_lines({"a.txt": [

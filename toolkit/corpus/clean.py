@@ -219,9 +219,13 @@ class LineCleaner:
                 return f"chrome shape /{shape.pattern}/"
         if n_words > self.chrome_max_words:
             return ""
-        if count_arabic_words(text) == 0 and n_words <= 6:
-            return NO_LETTERS_REASON if _NO_LETTERS.fullmatch(stripped) else "short line with no Arabic words"
         enumerated = bool(_ENUMERATED.match(stripped))
+        if _NO_LETTERS.fullmatch(stripped):
+            return NO_LETTERS_REASON
+        # A numbered item in Latin script is the article's list («5. Superman | Richard
+        # Donner»), a short Latin line otherwise a widget, an e-mail or a sign-off.
+        if count_arabic_words(text) == 0 and n_words <= 6 and not enumerated:
+            return "short line with no Arabic words"
         for phrase, rx in self._phrases:
             # One-word phrases ('تعليقات', 'share') only on widget-sized lines, unless the line
             # sits in the footer zone (a footer line is short too: «تويتر: Arfaj1», not a sentence
