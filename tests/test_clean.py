@@ -129,30 +129,23 @@ def test_related_block_ends_where_the_body_resumes():
     assert labels[5:] == [""] * 4
 
 
-def test_teasers_scraped_onto_the_marker_line_are_related():
+@pytest.mark.parametrize("prose, footer, label", [
     # «Other articles by the writer» with its titles run together on one line, after a column;
     # a paragraph that opens with «قد يهمك» is prose, not a marker.
-    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
-        *BODY,
-        "قد يهمك أن تعرف أن الشراكة بين البلدين بدأت قبل سنوات طويلة من توقيع المعاهدة الأخيرة بينهما.",
-        "مقالات أخرى للكاتبلماذا لا يعمم برنامج إيران؟!داعش حرب شاملةحربنا ضد داعشعيد بروح الانتصار",
-    ]}))
-    labels = _labels(cleaned)
-    assert labels[:5] == [""] * 5
-    assert labels[5] == "related"
-
-
-def test_the_story_link_under_an_article_is_chrome():
+    ("قد يهمك أن تعرف أن الشراكة بين البلدين بدأت قبل سنوات طويلة من توقيع المعاهدة الأخيرة بينهما.",
+     "مقالات أخرى للكاتبلماذا لا يعمم برنامج إيران؟!داعش حرب شاملةحربنا ضد داعشعيد بروح الانتصار",
+     "related"),
     # Al-Weeam prints the story's link with its headline under the body: chrome, even with a
     # long headline; the same words at the end of a body sentence are not a line of their own.
-    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [
-        *BODY,
-        "وجرى خلال الاجتماع استعراض مستجدات الأوضاع على الساحة اللبنانية. رابط الخبر بصحيفة الوئام: لقاء",
-        "رابط الخبر بصحيفة الوئام: رئيس اللجنة المنظمة لكأس العالم بروسيا يرى في بلاتر “ضحية وشخصية في غاية الشجاعة”",
-    ]}))
+    ("وجرى خلال الاجتماع استعراض مستجدات الأوضاع على الساحة اللبنانية. رابط الخبر بصحيفة الوئام: لقاء",
+     "رابط الخبر بصحيفة الوئام: رئيس اللجنة المنظمة لكأس العالم بروسيا يرى في بلاتر “ضحية وشخصية في غاية الشجاعة”",
+     "boilerplate"),
+], ids=["teasers scraped onto the marker line", "the story link under an article"])
+def test_a_footer_line_is_set_aside_and_prose_like_it_is_not(prose, footer, label):
+    cleaned = LineCleaner().fit_transform(_lines({"a.txt": [*BODY, prose, footer]}))
     labels = _labels(cleaned)
     assert labels[:5] == [""] * 5
-    assert labels[5] == "boilerplate"
+    assert labels[5] == label
 
 
 def test_related_block_ends_at_a_new_article_header():
